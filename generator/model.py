@@ -39,6 +39,7 @@ class RawPage:
     encoding: str = "utf-8"
     script: str = "hans"  # "hant" when the original text was Traditional
     corrections: list[Correction] = field(default_factory=list)
+    original: str | None = None  # decoded text before any change, for the source page
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class Article:
     paragraphs: list[str]
     sources: list[Source]
     subtitle: str | None = None
+    title_inferred: bool = False  # no headline printed; title made from the text
+    section_heads: list[int] = field(default_factory=list)  # paragraph indexes
     kicker: str | None = None
     column: str | None = None  # column banner / page header seen above it
     kind: str = "article"  # article, brief, photo, profile, report_part

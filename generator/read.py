@@ -12,7 +12,7 @@ import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 from charset_normalizer import from_bytes
@@ -20,13 +20,33 @@ from charset_normalizer import from_bytes
 from .model import Line, PageMeta, Problem, RawPage
 
 MAX_BYTES = 64 * 1024 * 1024  # larger files are refused, with a message
+MAX_META_BYTES = 64 * 1024
+MAX_META_DEPTH = 20  # YAML nesting deeper than this is refused
+LONG_LINE = 20_000  # lines longer than this (in characters) get a warning
 META_KEYS = {"paper", "date", "page", "city", "script"}
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_SAFE_VALUE_RE = re.compile(r"^[^\x00-\x1f/\\]{1,80}$")
+# Control, zero-width and bidi characters, stripped from page text and refused in metadata.
+_INVISIBLE = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\U000e0000-\U000e007f"
+)
+_SAFE_VALUE_RE = re.compile(rf"^[^\t\n\r{_INVISIBLE}\ufffd/\\]{{1,80}}$")
+# Windows device names: unusable as a file or folder name, with any extension.
+_RESERVED_NAME_RE = re.compile(
+    r"^(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³]|CONIN\$|CONOUT\$)(\..*)?$", re.I
+)
 
 
 class MetadataError(ValueError):
-    """A sidecar metadata file is malformed. ``str()`` names file and line."""
+    """A sidecar metadata file is malformed. ``str()`` names file and line.
+
+    ``args`` are ``(file, message, line)``; ``line`` may be None.
+    """
+
+    def __str__(self) -> str:
+        file, message, line = (tuple(self.args) + (None, None, None))[:3]
+        where = f"{file}:{line}" if line else f"{file}"
+        return f"{where}: {message}"
 
 
 @dataclass
@@ -35,6 +55,11 @@ class Corpus:
 
     pages: list[RawPage]
     problems: list[Problem]
+
+
+def meta_path(page_path: Path) -> Path:
+    """The sidecar of a page: ``NAME.txt`` -> ``NAME.meta.yml`` (NAME may hold dots)."""
+    return page_path.with_name(page_path.stem + ".meta.yml")
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -52,11 +77,22 @@ def read_corpus(corpus_dir: Path) -> Corpus:
     for path in corpus_files(corpus_dir):
         name = path.relative_to(corpus_dir).as_posix()
         try:
-            meta = read_meta(path.with_suffix("").with_suffix(".meta.yml"), name)
+            meta = read_meta(meta_path(path), name)
         except MetadataError as exc:
             problems.append(Problem("error", *exc.args))
             continue
-        page, page_problems = read_page_bytes(name, path.read_bytes(), meta)
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:  # refuse before reading it into memory
+                problems.append(
+                    Problem("error", name, f"file is {size} bytes; limit is {MAX_BYTES}")
+                )
+                continue
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem("error", name, f"cannot read file: {exc.strerror or exc}"))
+            continue
+        page, page_problems = read_page_bytes(name, data, meta)
         problems.extend(page_problems)
         if page is not None:
             pages.append(page)
@@ -79,11 +115,16 @@ def read_page_bytes(
         return None, [Problem("error", name, problem or "cannot decode")]
     if problem:
         problems.append(Problem("warning", name, problem))
+    if not text.strip():
+        what = "file holds only a byte-order mark" if not text else "file holds only whitespace"
+        problems.append(Problem("warning", name, what))
+        return None, problems
     text, control_problems = _strip_controls(name, text)
     problems.extend(control_problems)
     if not text.strip():
         problems.append(Problem("warning", name, "no text left after removing control characters"))
         return None, problems
+    original = text
     script = meta.script or detect_script(text)
     if script == "hant":
         text = to_simplified(text)
@@ -91,7 +132,21 @@ def read_page_bytes(
             Problem("warning", name, "text is in Traditional script; converted to Simplified")
         )
     lines = [Line(i, t) for i, t in enumerate(text.split("\n"), start=1)]
-    return RawPage(name, lines, meta, encoding, script), problems
+    long_lines = [line for line in lines if len(line.text) > LONG_LINE]
+    for line in long_lines[:5]:
+        problems.append(
+            Problem(
+                "warning",
+                name,
+                f"line is {len(line.text)} characters long with no line break",
+                line.no,
+            )
+        )
+    if len(long_lines) > 5:
+        problems.append(
+            Problem("warning", name, f"{len(long_lines) - 5} more lines over {LONG_LINE} chars")
+        )
+    return RawPage(name, lines, meta, encoding, script, original=original), problems
 
 
 _BINARY_SIGNATURES = (b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x7fELF")
@@ -111,13 +166,30 @@ def decode(data: bytes) -> tuple[str | None, str, str | None]:
         try:
             return _newlines(data.decode("utf-16")), "utf-16", None
         except UnicodeDecodeError as exc:
-            return None, "", f"broken UTF-16 at byte {exc.start}"
+            # The BOM settles the encoding: keep the text, mark the broken units.
+            text = data.decode("utf-16", errors="replace")
+            return _newlines(text), "utf-16", f"broken UTF-16 at byte {exc.start}: {exc.reason}"
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return _newlines(data.decode("utf-8")), "utf-8", None
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if utf8_error.end == len(data) and utf8_error.reason == "unexpected end of data":
+        # Valid UTF-8 cut off inside its last character (a truncated file).
+        text = data[: utf8_error.start].decode("utf-8")
+        dropped = len(data) - utf8_error.start
+        message = f"file ends inside a UTF-8 character; dropped {dropped} trailing byte(s)"
+        return _newlines(text), "utf-8", message
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        text, bad = mostly
+        line = data.count(b"\n", 0, utf8_error.start) + 1
+        message = (
+            f"{bad} invalid UTF-8 byte sequence(s) replaced, "
+            f"the first at byte {utf8_error.start} (line {line})"
+        )
+        return _newlines(text), "utf-8", message
     nul_share = data.count(0) / len(data)
     if nul_share > 0.1:
         return None, "", "binary file (many NUL bytes), not text"
@@ -131,9 +203,28 @@ def decode(data: bytes) -> tuple[str | None, str, str | None]:
     best = from_bytes(data).best()
     if best is not None and _looks_like_chinese(str(best)):
         return _newlines(str(best)), best.encoding, f"decoded as {best.encoding} (not UTF-8)"
-    return None, "", (
-        f"not UTF-8 (bad byte at offset {utf8_error.start}) and not GB18030 or Big5 text"
-    )
+    message = f"not UTF-8 (bad byte at offset {utf8_error.start}) and not GB18030 or Big5 text"
+    return None, "", message
+
+
+_ASCII = bytes(range(128))
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 text with a few broken bytes: ``(text with U+FFFD, bad count)``, else None.
+
+    GB18030 or Big5 Chinese is never "mostly" UTF-8: almost every character in
+    it is an invalid UTF-8 sequence, so requiring 20 valid multi-byte UTF-8
+    characters per invalid sequence keeps those encodings out.
+    """
+    text = data.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd")
+    bad = replaced - data.count("\ufffd".encode())
+    ascii_bytes = len(data) - len(data.translate(None, _ASCII))  # never swallowed by errors
+    good = len(text) - ascii_bytes - replaced  # valid multi-byte characters
+    if 0 < bad and good >= 20 * bad:
+        return text, bad
+    return None
 
 
 def _newlines(text: str) -> str:
@@ -147,9 +238,7 @@ def _looks_like_chinese(text: str) -> bool:
     return han >= max(1, len(sample.strip()) // 10) and bad <= len(sample) // 200
 
 
-_CONTROL_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
+_CONTROL_RE = re.compile(f"[{_INVISIBLE}\ufffd]")
 
 
 def _strip_controls(name: str, text: str) -> tuple[str, list[Problem]]:
@@ -158,16 +247,25 @@ def _strip_controls(name: str, text: str) -> tuple[str, list[Problem]]:
     if not _CONTROL_RE.search(text):
         return text, problems
     out_lines = []
+    unreported = 0
     for no, line in enumerate(text.split("\n"), start=1):
         found = _CONTROL_RE.findall(line)
         if found:
             kinds = ", ".join(sorted({f"U+{ord(c):04X}" for c in found}))
             if len(problems) < 20:
                 problems.append(
-                    Problem("warning", name, f"removed {len(found)} control character(s): {kinds}", no)
+                    Problem(
+                        "warning", name, f"removed {len(found)} control character(s): {kinds}", no
+                    )
                 )
+            else:
+                unreported += 1
             line = _CONTROL_RE.sub("", line)
         out_lines.append(line)
+    if unreported:
+        problems.append(
+            Problem("warning", name, f"removed control characters on {unreported} more line(s)")
+        )
     return "\n".join(out_lines), problems
 
 
@@ -190,7 +288,7 @@ def detect_script(text: str) -> str:
     if len(sample) < 20:
         return "hans"
     simplified = to_simplified(sample)
-    changed = sum(1 for a, b in zip(sample, simplified) if a != b)
+    changed = sum(1 for a, b in zip(sample, simplified, strict=False) if a != b)
     return "hant" if changed / len(sample) > 0.05 else "hans"
 
 
@@ -198,7 +296,13 @@ def detect_script(text: str) -> str:
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """Safe loader that refuses anchors and aliases (no alias bombs)."""
+    """Safe loader that refuses aliases (no alias bombs) and deep nesting.
+
+    Values the constructors reject (``2024-13-45``, integers longer than
+    Python converts) become marked YAML errors, so they carry a line.
+    """
+
+    _depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -206,7 +310,23 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None, None, "aliases are not allowed in metadata", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_META_DEPTH:
+            raise yaml.MarkedYAMLError(
+                None, None, "metadata is nested too deeply", self.peek_event().start_mark
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node, deep=False):  # type: ignore[override]
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"invalid value {str(node.value)[:40]!r}: {exc}", node.start_mark
+            ) from None
 
 
 def read_meta(path: Path, page_name: str = "") -> PageMeta:
@@ -217,14 +337,20 @@ def read_meta(path: Path, page_name: str = "") -> PageMeta:
     """
     if not path.exists():
         return PageMeta()
-    name = path.name if not page_name else str(Path(page_name).with_suffix("").with_suffix(".meta.yml"))
-    raw = path.read_bytes()
-    if len(raw) > 64 * 1024:
+    name = path.name if not page_name else meta_path(PurePosixPath(page_name)).as_posix()
+    try:
+        if path.stat().st_size > MAX_META_BYTES:
+            raise MetadataError(name, "metadata file is larger than 64 KB", None)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MetadataError(name, f"cannot read metadata: {exc.strerror or exc}", None) from None
+    if len(raw) > MAX_META_BYTES:
         raise MetadataError(name, "metadata file is larger than 64 KB", None)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise MetadataError(name, f"metadata is not UTF-8 (byte {exc.start})", None) from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise MetadataError(name, f"metadata is not UTF-8 (byte {exc.start})", line) from None
     return parse_meta(text, name)
 
 
@@ -238,6 +364,8 @@ def parse_meta(text: str, name: str) -> PageMeta:
         raise MetadataError(name, f"malformed YAML: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise MetadataError(name, f"malformed YAML: {exc}", None) from None
+    except (ValueError, RecursionError) as exc:
+        raise MetadataError(name, f"malformed YAML: {exc}", None) from None
     if data is None:
         return PageMeta()
     if not isinstance(data, dict):
@@ -247,7 +375,9 @@ def parse_meta(text: str, name: str) -> PageMeta:
     if unknown:
         first = unknown[0]
         raise MetadataError(
-            name, f"unknown key {first!r}; allowed: {', '.join(sorted(META_KEYS))}", lines.get(first)
+            name,
+            f"unknown key {first[:40]!r}; allowed: {', '.join(sorted(META_KEYS))}",
+            lines.get(first),
         )
     values: dict[str, str | None] = {}
     for key, value in data.items():
@@ -265,13 +395,23 @@ def parse_meta(text: str, name: str) -> PageMeta:
         value = value.strip()
         if key == "date" and not _valid_date(value):
             raise MetadataError(
-                name, f"date must be YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}", lines.get(key)
+                name,
+                f"date must be YYYY-MM-DD, YYYY-MM or YYYY, not {value[:40]!r}",
+                lines.get(key),
             )
         if key == "script" and value not in ("hans", "hant"):
-            raise MetadataError(name, f"script must be hans or hant, not {value!r}", lines.get(key))
-        if not _SAFE_VALUE_RE.match(value) or ".." in value:
             raise MetadataError(
-                name, f"{key} holds characters or a length not allowed: {value[:40]!r}", lines.get(key)
+                name, f"script must be hans or hant, not {value[:40]!r}", lines.get(key)
+            )
+        if not _SAFE_VALUE_RE.match(value) or ".." in value or not value.strip("."):
+            raise MetadataError(
+                name,
+                f"{key} holds characters or a length not allowed: {value[:40]!r}",
+                lines.get(key),
+            )
+        if _RESERVED_NAME_RE.match(value.rstrip(" .")):
+            raise MetadataError(
+                name, f"{key} is a reserved device name, not allowed: {value!r}", lines.get(key)
             )
         values[key] = value
     return PageMeta(**values)

@@ -1,0 +1,235 @@
+"""Command line: ``python -m generator {build,export,site,check,evaluate}``.
+
+The whole pipeline, in order (each stage is one module):
+
+    read    corpus/*.txt (+ NAME.meta.yml)      → RawPage      read.py
+    clean   spaces, punctuation, OCR fixes      → RawPage      clean.py
+    split   headlines, bylines, captions        → Article      split.py
+    merge   duplicates, displaced tails, jumps  → Article      merge.py
+    enrich  dates, paper, people, places, tags  → Article      enrich/
+    render  Jinja2 templates → Markdown files   → {path: text} render.py
+    hant    OpenCC mirror in Traditional script → {path: text} hant.py
+    write   atomic swap into docs/              → docs/        publish.py
+    site    MkDocs builds + search index        → site/        site.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import clean, export, merge, read, render, split
+from .enrich import enrich
+from .model import Article, Problem
+from .progress import Progress
+from .settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Archive:
+    """What the pipeline produced from one corpus."""
+
+    articles: list[Article]
+    pages: list
+    problems: list[Problem] = field(default_factory=list)
+    merges: merge.MergeReport = field(default_factory=merge.MergeReport)
+
+
+def process(corpus: Path, progress: Progress, workers: int | None = None) -> Archive:
+    """read → clean → split → merge → enrich: the corpus as distinct articles."""
+    with progress.stage("read") as s:
+        found = read.read_corpus(corpus)
+        s["count"] = len(found.pages)
+    with progress.stage("clean") as s:
+        pages = clean.clean_pages(found.pages)
+        s["count"] = sum(len(p.lines) for p in pages)
+    with progress.stage("split") as s:
+        fragments = split.split_pages(pages)
+        s["count"] = len(fragments)
+    with progress.stage("merge") as s:
+        articles, merges = merge.merge(fragments)
+        s["count"] = len(articles)
+    with progress.stage("enrich") as s:
+        articles = enrich(articles, workers)
+        s["count"] = len(articles)
+    problems = found.problems + [
+        Problem("warning", a.sources[0].file, w, a.sources[0].first_line)
+        for a in articles
+        for w in a.warnings
+    ]
+    return Archive(articles, found.pages, problems, merges)
+
+
+def generate(settings: Settings, progress: Progress) -> Archive:
+    """The whole generation: process, render (both scripts), write docs atomically."""
+    from . import hant, publish
+
+    archive = process(settings.corpus, progress, settings.workers)
+    with progress.stage("render") as s:
+        files = render.render_archive(archive.articles, archive.pages, settings)
+        s["count"] = len(files)
+    with progress.stage("write") as s, publish.run_lock(settings.docs, settings.lock_wait):
+        report = publish.write_tree(settings.docs, files)
+        s["count"] = report.written
+    if settings.hant:
+        with progress.stage("hant") as s:
+            hant_files = hant.mirror(files, settings, archive.articles)
+            s["count"] = len(hant_files)
+        with publish.run_lock(settings.docs_hant, settings.lock_wait):
+            publish.write_tree(settings.docs_hant, hant_files)
+    for path in report.conflicts or []:
+        archive.problems.append(
+            Problem(
+                "warning",
+                str(settings.docs / path),
+                "hand-written file kept; generated page not written",
+            )
+        )
+    progress.counts.update(
+        {
+            "raw pages": len(archive.pages),
+            "articles": len(archive.articles),
+            "duplicates merged": archive.merges.duplicates_merged,
+            "displaced tails joined": archive.merges.tails_joined,
+            "page jumps joined": archive.merges.continuations_joined,
+            "docs written / unchanged": f"{report.written} / {report.unchanged}",
+            "stale pages removed": report.removed,
+        }
+    )
+    return archive
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    settings = load_settings(ROOT, args)
+    progress = Progress(quiet=args.quiet)
+    archive = generate(settings, progress)
+    sys.stderr.write(progress.summary(archive.problems))
+    return exit_code(archive.problems, args.strict)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = load_settings(ROOT, args)
+    progress = Progress(quiet=True)
+    archive = process(settings.corpus, progress, settings.workers)
+    convert = None
+    if args.variant == "zh-Hant":
+        from .hant import converter
+
+        convert = converter(settings)
+    sys.stdout.write(export.jsonl(archive.articles, convert))
+    for p in archive.problems:
+        sys.stderr.write(f"{p}\n")
+    return exit_code(archive.problems, args.strict)
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from . import site
+
+    settings = load_settings(ROOT, args)
+    progress = Progress(quiet=args.quiet)
+    archive = generate(settings, progress)
+    with progress.stage("mkdocs") as s:
+        s["count"] = site.build(settings, offline=args.offline)
+    progress.counts["site folder"] = str(settings.offline_dir if args.offline else settings.site)
+    sys.stderr.write(progress.summary(archive.problems))
+    return exit_code(archive.problems, args.strict)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import report
+
+    settings = load_settings(ROOT, args)
+    archive = process(settings.corpus, Progress(quiet=True), settings.workers)
+    sys.stdout.write(report(archive.articles, archive.problems))
+    return exit_code(archive.problems, args.strict)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate
+
+    settings = load_settings(ROOT, args)
+    archive = process(settings.corpus, Progress(quiet=True), settings.workers)
+    text, ok = evaluate(archive.articles, Path(args.gold), settings.corpus)
+    sys.stdout.write(text)
+    return 0 if ok else 1
+
+
+def exit_code(problems: list[Problem], strict: bool) -> int:
+    """1 on errors, or on any warning with --strict; else 0."""
+    if any(p.level == "error" for p in problems):
+        return 1
+    if strict and problems:
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator", description=__doc__.split("\n\n")[0]
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--corpus", type=Path, help="folder of raw page files (default: corpus/)")
+        p.add_argument("--strict", action="store_true", help="exit non-zero on any warning")
+        p.add_argument("--workers", type=int, help="processes for enrichment (default: all cores)")
+        p.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+
+    p = sub.add_parser("build", help="generate the Markdown archive into docs/")
+    common(p)
+    p.add_argument("--docs", type=Path, help="output folder (default: docs/)")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        dest="lock_wait",
+        help="wait this long for another run's lock",
+    )
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("export", help="write the cleaned corpus as JSON Lines on stdout")
+    common(p)
+    p.add_argument("--variant", choices=["zh-Hans", "zh-Hant"], default="zh-Hans")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("site", help="generate, then build the whole site with MkDocs")
+    common(p)
+    p.add_argument("--docs", type=Path, help="Markdown folder (default: docs/)")
+    p.add_argument(
+        "--offline", action="store_true", help="build site-offline/ for file:// browsing"
+    )
+    p.add_argument("--wait", type=float, default=0, dest="lock_wait")
+    p.set_defaults(func=cmd_site)
+
+    p = sub.add_parser("check", help="print a quality table, one row per article")
+    common(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("evaluate", help="measure extraction and metadata against gold annotations")
+    common(p)
+    p.add_argument(
+        "--gold", default=str(ROOT / "tests" / "fixtures" / "gold" / "seed-articles.json")
+    )
+    p.set_defaults(func=cmd_evaluate)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except read.MetadataError as exc:
+        sys.stderr.write(f"error: {exc.args[0]}:{exc.args[2] or ''}: {exc.args[1]}\n")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - last line of defence: a clear message
+        from .publish import LockedError
+
+        if isinstance(exc, LockedError | ValueError | OSError):
+            sys.stderr.write(f"error: {exc}\n")
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,376 @@
+"""Clean stage: repair the text of raw page lines.
+
+Pure functions. Per line, in this order:
+
+1. separate a byline glued to the end of a text line onto a line of its own;
+2. remove spurious spaces that column wraps left inside Chinese text, keeping
+   the spaces that are meant (bylines, parts of a headline, Latin words);
+3. normalise punctuation to full width in Chinese context and pair quotes;
+4. apply the reviewable OCR corrections in ``data/corrections.yml``.
+
+Every change that alters characters is recorded as a ``Correction`` with its
+file and line. Joining paragraphs broken mid-sentence needs the article's
+structure, so ``join_broken`` is called by the split stage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .model import Correction, Line, RawPage
+from .patterns import (
+    BYLINE_TAIL_RE,
+    CJK_PUNCT,
+    DATELINE_RE,
+    HAN,
+    MD_HEADING_RE,
+    PROSE_PUNCT_RE,
+    TERMINAL_RE,
+    is_prose,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+# --- OCR correction rules (data) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One reviewable OCR correction from ``corrections.yml``."""
+
+    id: str
+    pattern: re.Pattern[str]
+    replacement: str
+    before: re.Pattern[str] | None = None  # must match the text just before
+    after: re.Pattern[str] | None = None  # must match the text just after
+    not_before: re.Pattern[str] | None = None
+    not_after: re.Pattern[str] | None = None
+    keep: frozenset[str] = frozenset()  # matches left alone (doubled-word rules)
+    note: str = ""
+
+
+def load_rules(path: Path | None = None) -> list[Rule]:
+    """Load correction rules; raise ``ValueError`` naming the file on bad data."""
+    path = path or DATA_DIR / "corrections.yml"
+    return list(_load_rules_cached(str(path)))
+
+
+@lru_cache(maxsize=8)
+def _load_rules_cached(path: str) -> tuple[Rule, ...]:
+    try:
+        entries = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: malformed YAML: {exc}") from None
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: expected a list of rules")
+    rules = []
+    for i, entry in enumerate(entries, start=1):
+        try:
+            pattern = entry["pattern"] if entry.get("regex") else re.escape(entry["pattern"])
+
+            def ctx(key: str, anchor: str, entry: dict = entry) -> re.Pattern[str] | None:
+                value = entry.get(key)
+                return re.compile(anchor.format(value)) if value else None
+
+            rules.append(
+                Rule(
+                    id=str(entry.get("id") or f"rule-{i}"),
+                    pattern=re.compile(pattern),
+                    replacement=str(entry["replacement"]),
+                    before=ctx("before", "(?:{})$"),
+                    after=ctx("after", "^(?:{})"),
+                    not_before=ctx("not_before", "(?:{})$"),
+                    not_after=ctx("not_after", "^(?:{})"),
+                    keep=frozenset(entry.get("keep") or ()),
+                    note=str(entry.get("note", "")),
+                )
+            )
+        except (KeyError, TypeError, re.error) as exc:
+            raise ValueError(f"{path}: rule {i} is invalid: {exc!r}") from None
+    return tuple(rules)
+
+
+def apply_rules(text: str, rules: Iterable[Rule]) -> tuple[str, list[tuple[str, str, str]]]:
+    """Apply correction rules to ``text``; return it and (raw, fixed, rule id) triples."""
+    changes: list[tuple[str, str, str]] = []
+    for rule in rules:
+        if not rule.pattern.search(text):
+            continue
+        out, pos = [], 0
+        for m in rule.pattern.finditer(text):
+            head, tail = text[max(0, m.start() - 12) : m.start()], text[m.end() : m.end() + 12]
+            if (
+                m.group(0) in rule.keep
+                or (rule.before and not rule.before.search(head))
+                or (rule.after and not rule.after.search(tail))
+                or (rule.not_before and rule.not_before.search(head))
+                or (rule.not_after and rule.not_after.search(tail))
+            ):
+                continue
+            fixed = m.expand(rule.replacement)
+            if fixed == m.group(0):
+                continue
+            out.append(text[pos : m.start()])
+            out.append(fixed)
+            pos = m.end()
+            changes.append((m.group(0), fixed, rule.id))
+        if out:
+            out.append(text[pos:])
+            text = "".join(out)
+    return text, changes
+
+
+# --- spaces -------------------------------------------------------------------
+
+_CJKISH = f"[{HAN}{CJK_PUNCT}]"
+# A space between two Han characters or Chinese punctuation marks.
+_SPACE_CJK_RE = re.compile(f"(?<={_CJKISH})[ \t\u3000]+(?={_CJKISH})")
+# A space between Chinese text and a digit (column wrap in '2月24 日').
+_SPACE_CJK_DIGIT_RE = re.compile(
+    f"(?<={_CJKISH})[ \t\u3000]+(?=[0-9])|(?<=[0-9])[ \t\u3000]+(?={_CJKISH})"
+)
+_MULTISPACE_RE = re.compile(r"[ \t\u3000]{2,}")
+_WRAP_PROBE_RE = re.compile(f"[{HAN}][ \t]+[{HAN}]")
+
+
+def wrap_spaced(lines: Iterable[str]) -> bool:
+    """True when a page's prose is full of column-wrap spaces (like OCR of narrow columns)."""
+    spaces = chars = 0
+    for text in lines:
+        if PROSE_PUNCT_RE.search(text):
+            spaces += len(_WRAP_PROBE_RE.findall(text))
+            chars += len(text)
+    return chars > 0 and spaces * 200 >= chars  # at least one per 200 characters
+
+
+def fix_prose_spaces(text: str) -> str:
+    """Remove spaces inside Chinese running text; keep them around Latin words."""
+    text = _SPACE_CJK_RE.sub("", text)
+    text = _SPACE_CJK_DIGIT_RE.sub("", text)
+    return _MULTISPACE_RE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def _opens_phrase(part: str) -> bool:
+    """Whether a headline part starts like a new phrase (verb, pronoun, adverb)."""
+    import jieba.posseg
+
+    for pair in jieba.posseg.lcut(part[:8]):
+        return pair.flag[:1] in {"v", "r", "d", "p", "a"}
+    return False
+
+
+def fix_heading_spaces(text: str, wrapped_page: bool) -> str:
+    """Keep the spaces between headline parts; drop column-wrap spaces.
+
+    On pages without column-wrap damage every headline space is kept. On
+    damaged pages a space is kept only where both sides are real phrases:
+    the left at least 4 Han characters and the right opening a new phrase.
+    """
+    text = _MULTISPACE_RE.sub(" ", text).strip()
+    if not wrapped_page or " " not in text:
+        return text
+    parts = text.split(" ")
+    out = parts[0]
+    for part in parts[1:]:
+        left_ok = len(re.findall(f"[{HAN}]", out.split(" ")[-1])) >= 4
+        if left_ok and _opens_phrase(part):
+            out += " " + part
+        elif re.match(r"[A-Za-z]", part[:1]) or re.search(r"[A-Za-z]$", out):
+            out += " " + part
+        else:
+            out += part
+    return out
+
+
+# --- punctuation --------------------------------------------------------------
+
+_HAN_OR_FW = f"[{HAN}{CJK_PUNCT}]"
+_PUNCT_MAP = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_ASCII_PUNCT_RE = re.compile(
+    rf"(?<={_HAN_OR_FW})[,;:!?]|[,;:!?](?={_HAN_OR_FW})|(?<=[)\]])[,;:](?=\S)"
+)
+_DIGIT_PUNCT_RE = re.compile(r"(?<=\d)[,:](?=\d)")
+_LEADING_DASH_RE = re.compile(rf"^[-－—]{{1,2}}(?=[{HAN}“\"])")
+_ELLIPSIS_RE = re.compile(rf"(?<={_HAN_OR_FW})\.{{3,6}}|\.{{3,6}}(?={_HAN_OR_FW})")
+
+
+def normalise_punctuation(text: str) -> str:
+    """Full-width punctuation in Chinese context; numbers and times untouched."""
+    text = _LEADING_DASH_RE.sub("——", text)
+    text = _ELLIPSIS_RE.sub("……", text)
+    text = _ASCII_PUNCT_RE.sub(
+        lambda m: (
+            m.group(0)
+            if _DIGIT_PUNCT_RE.match(text, m.start()) and _between_digits(text, m.start())
+            else _PUNCT_MAP[m.group(0)]
+        ),
+        text,
+    )
+    text = _fix_parentheses(text)
+    return _pair_quotes(text)
+
+
+def _between_digits(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+
+
+def _fix_parentheses(text: str) -> str:
+    """ASCII parentheses around Chinese content become full width."""
+    if "(" not in text and ")" not in text:
+        return text
+    chars = list(text)
+    stack: list[int] = []
+    for i, ch in enumerate(chars):
+        if ch in "(（":
+            stack.append(i)
+        elif ch in ")）" and stack:
+            j = stack.pop()
+            inner = "".join(chars[j + 1 : i])
+            if re.search(f"[{HAN}]", inner):
+                chars[j], chars[i] = "（", "）"
+            else:
+                chars[j], chars[i] = "(", ")"
+    for j in stack:  # unmatched opening bracket before Chinese text
+        if chars[j] == "(" and j + 1 < len(chars) and re.match(f"[{HAN}]", chars[j + 1]):
+            chars[j] = "（"
+    return "".join(chars)
+
+
+def _pair_quotes(text: str) -> str:
+    """Replace straight quotes with paired curly quotes.
+
+    A straight single quote that opens a phrase closed by a straight double
+    quote (``'六城联动"``) is an OCR slip for an opening double quote.
+    """
+    if '"' not in text and "'" not in text:
+        return text
+    out: list[str] = []
+    double_open = single_open = False
+    for i, ch in enumerate(text):
+        if ch == "“":
+            double_open = True
+        elif ch == "”":
+            double_open = False
+        elif ch == '"':
+            ch = "”" if double_open else "“"
+            double_open = not double_open
+        elif ch == "'":
+            rest = text[i + 1 :]
+            if (
+                not double_open
+                and re.match(f"[{HAN}]", rest[:1])
+                and '"' in rest
+                and "'" not in rest.split('"', 1)[0]
+            ):
+                ch, double_open = "“", True
+            elif re.search(f"[{HAN}]", text[max(0, i - 1) : i + 2]):
+                ch = "’" if single_open else "‘"
+                single_open = not single_open
+        out.append(ch)
+    return "".join(out)
+
+
+# --- lines and pages ----------------------------------------------------------
+
+
+def split_glued_byline(text: str) -> tuple[str, str | None]:
+    """Split '…实现合 吉林日报记者 张伟国 代黎黎' into body and byline parts."""
+    m = BYLINE_TAIL_RE.search(text)
+    if not m or m.start("byline") == 0 and not text[: m.start()].strip():
+        return (text, None) if not m else ("", m.group("byline"))
+    body = text[: m.start()].rstrip()
+    return body, m.group("byline")
+
+
+def clean_text(
+    text: str, rules: Iterable[Rule], wrapped_page: bool = False
+) -> tuple[str, list[tuple[str, str, str]]]:
+    """Clean one line of text (no byline in it). Returns text and changes."""
+    heading = MD_HEADING_RE.match(text)
+    prefix = ""
+    if heading:
+        prefix, text = heading.group("hashes") + " ", heading.group("text")
+    dateline = DATELINE_RE.match(text)
+    protected = ""
+    if dateline:
+        protected, text = dateline.group(0).strip(), text[dateline.end() :]
+        protected = normalise_punctuation(_MULTISPACE_RE.sub(" ", protected))
+    prose = is_prose(text) or bool(dateline)
+    text = fix_prose_spaces(text) if prose else fix_heading_spaces(text, wrapped_page)
+    text = normalise_punctuation(text)
+    if prose:  # spaces next to what were ASCII marks are now inside Chinese text
+        text = fix_prose_spaces(text)
+    text, changes = apply_rules(text, rules)
+    return prefix + protected + text, changes
+
+
+def clean_page(page: RawPage, rules: list[Rule] | None = None) -> RawPage:
+    """Clean every line of a page; glued bylines get a line of their own."""
+    rules = load_rules() if rules is None else rules
+    wrapped = wrap_spaced(line.text for line in page.lines)
+    lines: list[Line] = []
+    corrections: list[Correction] = list(page.corrections)
+    for line in page.lines:
+        raw = line.text.strip()
+        body, byline = split_glued_byline(raw)
+        if body:
+            text, changes = clean_text(body, rules, wrapped)
+            lines.append(Line(line.no, text))
+            corrections.extend(Correction(r, f, rule, page.file, line.no) for r, f, rule in changes)
+        elif not byline:
+            lines.append(Line(line.no, ""))
+        if byline:
+            lines.append(Line(line.no, _MULTISPACE_RE.sub(" ", byline).strip()))
+    return replace(page, lines=lines, corrections=corrections)
+
+
+def clean_pages(pages: Iterable[RawPage], rules: list[Rule] | None = None) -> list[RawPage]:
+    """Clean every page (see ``clean_page``)."""
+    rules = load_rules() if rules is None else rules
+    return [clean_page(page, rules) for page in pages]
+
+
+# --- paragraphs -----------------------------------------------------------------
+
+# A paragraph that opens a list item or a new section does not continue the last one.
+_ITEM_START_RE = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是]|\d+[、.．]|——|[-•·]"
+    r"|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:至\d{4}年\d{1,2}月)?[,，]"
+    r"|[“\"])"
+)
+
+
+def is_unterminated(text: str) -> bool:
+    """True for running text cut off before its sentence ended."""
+    prose = bool(PROSE_PUNCT_RE.search(text)) or ("、" in text and len(text) > 40)
+    return prose and not TERMINAL_RE.search(text)
+
+
+def join_broken(paragraphs: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
+    """Join paragraphs that a page break split mid-sentence or mid-word.
+
+    Returns the joined paragraphs and, for each join, the indexes (into the
+    input) of the two paragraphs joined.
+    """
+    out: list[str] = []
+    joins: list[tuple[int, int]] = []
+    for i, para in enumerate(paragraphs):
+        if out and is_unterminated(out[-1]) and not _ITEM_START_RE.match(para):
+            out[-1] = out[-1] + para
+            joins.append((i - 1, i))
+        else:
+            out.append(para)
+    return out, joins
+
+
+def clean_changes_text(corrections: list[Correction]) -> list[dict[str, str]]:
+    """Corrections as plain ``{raw, fixed}`` dicts, for export."""
+    return [{"raw": c.raw, "fixed": c.fixed} for c in corrections]

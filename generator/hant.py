@@ -1,0 +1,181 @@
+"""The Traditional-Chinese mirror, converted with official OpenCC.
+
+``mirror`` turns the Simplified edition's files into the Traditional
+edition's: the same paths, ids and URLs; only reader-facing text changes.
+Phrases OpenCC gets wrong for this corpus are fixed by the reviewable data
+file ``data/hant_overrides.yml``: each is swapped for a private-use
+placeholder before conversion and restored in its correct form after, so
+an override never interacts with OpenCC's own phrase segmentation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import export
+from .model import Article
+
+DATA = Path(__file__).parent / "data"
+_PUA = 0xF0000  # supplementary private use area: never in news text
+
+
+@lru_cache(maxsize=8)
+def overrides(config: str = "s2t", path: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(simplified, traditional) phrase pairs for ``config``, longest first."""
+    file = Path(path) if path else DATA / "hant_overrides.yml"
+    data = yaml.safe_load(file.read_text(encoding="utf-8")) or []
+    pairs = []
+    for entry in data:
+        configs = entry.get("configs") or ["s2t", "s2tw", "s2hk", "s2twp", "s2hkp"]
+        if config in configs:
+            pairs.append((str(entry["simplified"]), str(entry["traditional"])))
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
+
+
+@lru_cache(maxsize=8)
+def _opencc(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def convert_text(text: str, config: str = "s2t") -> str:
+    """Simplified → Traditional with OpenCC plus the phrase overrides."""
+    pairs = overrides(config)
+    slots: list[str] = []
+    for simplified, traditional in pairs:
+        if simplified in text:
+            marker = chr(_PUA + len(slots))
+            slots.append(traditional)
+            text = text.replace(simplified, marker)
+    text = _opencc(config).convert(text)
+    for i, traditional in enumerate(slots):
+        text = text.replace(chr(_PUA + i), traditional)
+    return text
+
+
+def converter(settings) -> Callable[[str], str]:
+    """The conversion function for the configured OpenCC setting."""
+    config = settings.opencc
+
+    def convert(text: str) -> str:
+        return convert_text(text, config)
+
+    return convert
+
+
+_KEEP_AS_IS = ("sources/",)  # raw source files are evidence: shown as printed
+
+
+def mirror(
+    files: dict[str, str], settings, articles: list[Article] | None = None
+) -> dict[str, str]:
+    """The Traditional edition: same paths, converted text."""
+    convert = converter(settings)
+    out: dict[str, str] = {}
+    for path, text in files.items():
+        if path.startswith(_KEEP_AS_IS):
+            out[path] = text
+        elif path == "data/corpus.jsonl" and articles is not None:
+            out[path] = export.jsonl(articles, convert)
+        elif path == "data/corpus.jsonl":
+            out[path] = _convert_jsonl(text, convert)
+        else:
+            out[path] = convert(text)
+    out["assets/javascripts/variants.js"] = variants_js(out)
+    return out
+
+
+_READER_FIELDS = (
+    "title",
+    "subtitle",
+    "kicker",
+    "column",
+    "date_source",
+    "paper",
+    "dateline",
+    "byline",
+    "text",
+)
+_READER_LISTS = ("reporters", "cities", "places", "tags", "topics")
+
+
+def _convert_jsonl(text: str, convert: Callable[[str], str]) -> str:
+    lines = []
+    for line in text.splitlines():
+        rec = json.loads(line)
+        for key in _READER_FIELDS:
+            if rec.get(key):
+                rec[key] = convert(rec[key])
+        for key in _READER_LISTS:
+            rec[key] = [convert(v) for v in rec.get(key) or []]
+        lines.append(json.dumps(rec, ensure_ascii=False))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+_HAN = re.compile("[\u3400-\u9fff]")
+
+
+def variants_js(files: dict[str, str]) -> str:
+    """``window.__archiveVariants``: Simplified character → its Traditional form here.
+
+    Lets a reader type Simplified (长春) into the Traditional site's search:
+    the query is mapped character by character to the forms this edition uses
+    (the most frequent one where several exist).
+    """
+    counts: Counter[str] = Counter()
+    for path, text in files.items():
+        if path.endswith(".md") and not path.startswith(_KEEP_AS_IS):
+            counts.update(_HAN.findall(text))
+    t2s = _opencc("t2s")
+    best: dict[str, tuple[int, str]] = {}
+    for char, n in counts.items():
+        simplified = t2s.convert(char)
+        if simplified != char and len(simplified) == 1:
+            if simplified not in best or (n, char) > best[simplified]:
+                best[simplified] = (n, char)
+    mapping = {s: t for s, (_, t) in sorted(best.items())}
+    return (
+        "window.__archiveVariants = "
+        + json.dumps(mapping, ensure_ascii=False, separators=(",", ":"))
+        + ";\n"
+    )
+
+
+def jieba_dictionaries(settings, cache: Path) -> tuple[Path, Path]:
+    """jieba's dictionary and the newsroom dictionary converted to Traditional.
+
+    Written once into ``cache`` (rebuilt when the inputs change); used by the
+    Traditional edition's search index so Traditional words segment whole.
+    """
+    import jieba
+
+    cache.mkdir(parents=True, exist_ok=True)
+    convert = converter(settings)
+    outputs = []
+    for source, name in (
+        (Path(jieba.__file__).parent / "dict.txt", "jieba_dict_hant.txt"),
+        (DATA / "newsroom_dict.txt", "newsroom_dict_hant.txt"),
+    ):
+        target = cache / f"{settings.opencc}-{name}"
+        if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
+            raw = source.read_text(encoding="utf-8")
+            seen: dict[str, str] = {}
+            for line in raw.splitlines():
+                parts = line.split(" ")
+                if not parts or not parts[0]:
+                    continue
+                word = convert(parts[0])
+                seen.setdefault(word, " ".join([word, *parts[1:]]))
+            tmp = target.with_suffix(".tmp")
+            tmp.write_text("\n".join(seen.values()) + "\n", encoding="utf-8")
+            tmp.replace(target)
+        outputs.append(target)
+    return outputs[0], outputs[1]

@@ -1,0 +1,304 @@
+"""Merge stage: one article per story, with every source recorded.
+
+Pure functions, in three passes:
+
+1. **Displaced tails.** An untitled fragment is joined to the article on the
+   same page that stops mid-word, when the two ends make a word together
+   (``积极利`` + ``用国际创新资源`` → ``利用``).
+2. **Duplicates.** Two extractions of one article share most of their text
+   even when wording differs by a few percent. Candidate pairs come from an
+   index of character 4-gram shingles (so the cost grows with the corpus,
+   not its square); a pair is a duplicate when the smaller copy's shingles
+   are mostly contained in the larger. The better copy is published and
+   every copy is listed as a source.
+3. **Continuations.** ``(下转第三版)`` and ``(上接第一版)`` parts of one
+   story on different pages are joined when both are in the corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from .model import Article, Source
+from .patterns import HAN_RE, TERMINAL_RE, han_count
+
+SHINGLE = 4
+DUPLICATE_CONTAINMENT = 0.6  # share of the smaller copy's shingles found in the larger
+SAME_TITLE_CONTAINMENT = 0.35
+MAX_POSTINGS = 50  # shingles shared by more articles than this carry no signal
+
+
+@dataclass
+class MergeReport:
+    """Counts for the run summary."""
+
+    tails_joined: int = 0
+    duplicates_merged: int = 0
+    continuations_joined: int = 0
+
+
+def merge(articles: list[Article]) -> tuple[list[Article], MergeReport]:
+    """Run the three merge passes; returns distinct articles and counts."""
+    report = MergeReport()
+    articles = join_displaced_tails(articles, report)
+    articles = merge_duplicates(articles, report)
+    articles = join_continuations(articles, report)
+    return articles, report
+
+
+def han_text(article: Article) -> str:
+    """Only the Han characters of title and body: what copies share."""
+    return "".join(HAN_RE.findall(article.text))
+
+
+def _norm_title(title: str) -> str:
+    return "".join(ch for ch in title if ch.isalnum())
+
+
+# --- pass 1: displaced tails ---------------------------------------------------
+
+
+def _is_headless(a: Article) -> bool:
+    return a.title_inferred and a.kind != "photo" and not a.continued_from
+
+
+def _word_across(left: str, right: str) -> bool:
+    """Whether the join point of two fragments falls inside a word."""
+    import jieba
+
+    left_part, right_part = left[-4:], right[:4]
+    pos = 0
+    for token in jieba.lcut(left_part + right_part, HMM=False):
+        if pos < len(left_part) < pos + len(token):
+            return True
+        pos += len(token)
+    return False
+
+
+def join_displaced_tails(articles: list[Article], report: MergeReport) -> list[Article]:
+    """Join headless fragments to the article on the same page they complete."""
+    by_file: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        by_file[a.sources[0].file].append(a)
+    consumed: set[int] = set()
+    for tail in articles:
+        if not _is_headless(tail) or id(tail) in consumed:
+            continue
+        heads = [
+            a
+            for a in by_file[tail.sources[0].file]
+            if a is not tail
+            and id(a) not in consumed
+            and a.missing_end
+            and not a.continued_to
+            and not a.byline
+            and a.paragraphs
+            and tail.paragraphs
+            and _word_across(a.paragraphs[-1], tail.paragraphs[0])
+        ]
+        if len(heads) != 1:
+            continue
+        head = heads[0]
+        head.paragraphs[-1] = head.paragraphs[-1] + tail.paragraphs[0]
+        offset = len(head.paragraphs) - 1
+        head.paragraphs.extend(tail.paragraphs[1:])
+        head.section_heads.extend(offset + i for i in tail.section_heads if i > 0)
+        head.sources = head.sources + tail.sources
+        head.corrections = head.corrections + tail.corrections
+        head.byline = head.byline or tail.byline
+        head.missing_end = tail.missing_end
+        src = tail.sources[0]
+        head.notes = [n for n in head.notes if "结尾缺失" not in n]
+        head.notes.append(
+            f"后半部分错排在{src.file}第{src.first_line}–{src.last_line}行，已接回（断点处成词）"
+        )
+        consumed.add(id(tail))
+        report.tails_joined += 1
+    return [a for a in articles if id(a) not in consumed]
+
+
+# --- pass 2: duplicates -----------------------------------------------------------
+
+
+def _shingles(text: str) -> set[str]:
+    return {text[i : i + SHINGLE] for i in range(max(0, len(text) - SHINGLE + 1))}
+
+
+def quality(article: Article, longest: int) -> tuple:
+    """Sort key: the better copy first.
+
+    Complete before incomplete; then any copy within 5% of the longest
+    counts as complete in length, and fewer repairs per 1,000 characters
+    decide; then file order, so the choice is deterministic.
+    """
+    chars = max(1, han_count(article.text))
+    repairs = sum(1 for c in article.corrections if c.rule != "join-paragraph")
+    return (
+        not article.complete,
+        chars < 0.95 * longest,
+        round(repairs * 1000 / chars, 1),
+        -chars,
+        article.title_inferred,
+        article.sources[0].file,
+        article.sources[0].first_line,
+    )
+
+
+def merge_duplicates(articles: list[Article], report: MergeReport) -> list[Article]:
+    """Group copies of one article across extractions; keep the best text."""
+    shingles = [_shingles(han_text(a)) for a in articles]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, sh in enumerate(shingles):
+        for s in sh:
+            postings[s].append(i)
+    parent = list(range(len(articles)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, sh in enumerate(shingles):
+        if not sh:
+            continue
+        shared: dict[int, int] = defaultdict(int)
+        for s in sh:
+            plist = postings[s]
+            if len(plist) > MAX_POSTINGS:
+                continue
+            for j in plist:
+                if j > i:
+                    shared[j] += 1
+        for j, count in shared.items():
+            if _is_duplicate(articles[i], articles[j], count, len(sh), len(shingles[j])):
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(articles)):
+        groups[find(i)].append(i)
+    out: list[Article] = []
+    for members in groups.values():
+        if len(members) == 1:
+            out.append(articles[members[0]])
+            continue
+        longest = max(han_count(articles[i].text) for i in members)
+        copies = sorted((articles[i] for i in members), key=lambda a: quality(a, longest))
+        out.append(_combine(copies))
+        report.duplicates_merged += len(copies) - 1
+    out.sort(key=lambda a: (a.sources[0].file, a.sources[0].first_line))
+    return out
+
+
+def _is_duplicate(a: Article, b: Article, shared: int, na: int, nb: int) -> bool:
+    if a.kind == "photo" or b.kind == "photo":
+        return False
+    smaller = min(na, nb)
+    if smaller < 8:
+        return False
+    containment = shared / smaller
+    if containment >= DUPLICATE_CONTAINMENT:
+        return True
+    same_title = not (a.title_inferred or b.title_inferred) and _norm_title(a.title) == _norm_title(
+        b.title
+    )
+    return same_title and containment >= SAME_TITLE_CONTAINMENT
+
+
+def _combine(copies: list[Article]) -> Article:
+    """Publish the best copy; list every copy's sources and evidence."""
+    best = copies[0]
+    others = copies[1:]
+    sources: list[Source] = []
+    for c in copies:
+        sources.extend(s for s in c.sources if s not in sources)
+    merged = replace(
+        best,
+        sources=sources,
+        merged_from=sorted({s.file for s in sources}),
+        byline=best.byline or next((c.byline for c in others if c.byline), None),
+        dateline=best.dateline or next((c.dateline for c in others if c.dateline), None),
+        notes=list(best.notes),
+    )
+    for c in others:
+        src = c.sources[0]
+        ratio = _similarity(best, c)
+        merged.notes.append(
+            f"与{src.file}第{src.first_line}–{src.last_line}行的另一版本合并"
+            f"（相似度{ratio:.0%}，采用{best.sources[0].file}的文本：更完整、修正更少）"
+        )
+        if c.continued_from and not best.continued_from:
+            merged.notes.append(f"另一版本标注“上接{c.continued_from}”（转版部分）")
+    return merged
+
+
+def _similarity(a: Article, b: Article) -> float:
+    sa, sb = _shingles(han_text(a)), _shingles(han_text(b))
+    return len(sa & sb) / max(1, min(len(sa), len(sb)))
+
+
+# --- pass 3: continuations ---------------------------------------------------------
+
+
+def join_continuations(articles: list[Article], report: MergeReport) -> list[Article]:
+    """Join ``下转`` parts to their ``上接`` parts on another page of the same issue."""
+    starts = [a for a in articles if a.continued_to and not a.continued_from]
+    tails = [a for a in articles if a.continued_from]
+    consumed: set[int] = set()
+    for head in starts:
+        for tail in tails:
+            if id(tail) in consumed or tail is head:
+                continue
+            if tail.sources[0].file == head.sources[0].file:
+                continue
+            if head.meta.paper and tail.meta.paper and head.meta.paper != tail.meta.paper:
+                continue
+            if head.meta.date and tail.meta.date and head.meta.date != tail.meta.date:
+                continue
+            if tail.meta.page and head.continued_to.strip("第版") != tail.meta.page.strip("第版"):
+                continue
+            ht, tt = _norm_title(head.title), _norm_title(tail.title)
+            if not tt or not (tt == ht or (len(tt) >= 4 and tt in ht)):
+                continue
+            _append(head, tail)
+            consumed.add(id(tail))
+            report.continuations_joined += 1
+            break
+    return [a for a in articles if id(a) not in consumed]
+
+
+def _append(head: Article, tail: Article) -> None:
+    last = head.paragraphs[-1] if head.paragraphs else ""
+    offset = len(head.paragraphs)
+    if last and not TERMINAL_RE.search(last) and tail.paragraphs:
+        head.paragraphs[-1] = last + tail.paragraphs[0]
+        head.paragraphs.extend(tail.paragraphs[1:])
+        offset -= 1
+    else:
+        head.paragraphs.extend(tail.paragraphs)
+    head.section_heads.extend(offset + i for i in tail.section_heads)
+    head.notes.append(
+        f"“下转{head.continued_to}”的后文见{tail.sources[0].file}（“上接{tail.continued_from}”），已接续"
+    )
+    head.sources = head.sources + tail.sources
+    head.corrections = head.corrections + tail.corrections
+    head.byline = head.byline or tail.byline
+    head.continued_to = tail.continued_to
+    head.missing_end = tail.missing_end
+
+
+def stable_id(article: Article, taken: set[str]) -> str:
+    """An ID from date and content: ``YYYYMMDD-<hash of title>``.
+
+    The hash covers the normalised title; if another article already holds
+    the ID (same date, same title), the hash of the body's start is added.
+    """
+    day = (article.date or "").replace("-", "")
+    day = day.ljust(8, "0") if day else "nd"
+    title_hash = hashlib.sha1(_norm_title(article.title).encode()).hexdigest()[:8]
+    candidate = f"{day}-{title_hash}"
+    if candidate in taken:
+        body_hash = hashlib.sha1(han_text(article)[:400].encode()).hexdigest()[:4]
+        candidate = f"{candidate}-{body_hash}"
+    return candidate

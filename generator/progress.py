@@ -1,0 +1,60 @@
+"""Progress on the terminal and the one-screen summary at the end of a run."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from .model import Problem
+
+
+@dataclass
+class Progress:
+    """Times each stage and shows ``stage … count (rate/s)`` while it runs."""
+
+    stream: TextIO = field(default_factory=lambda: sys.stderr)
+    quiet: bool = False
+    timings: list[tuple[str, float, int]] = field(default_factory=list)
+    counts: dict[str, int | str] = field(default_factory=dict)
+
+    @property
+    def live(self) -> bool:
+        return not self.quiet and self.stream.isatty()
+
+    @contextmanager
+    def stage(self, name: str, total: int | None = None) -> Iterator[dict]:
+        """Time a stage; the body may set ``info['count']`` for the rate shown."""
+        info: dict = {"count": total or 0}
+        if self.live:
+            self.stream.write(f"\r\033[K{name} …")
+            self.stream.flush()
+        start = time.perf_counter()
+        yield info
+        elapsed = time.perf_counter() - start
+        self.timings.append((name, elapsed, info["count"]))
+        if not self.quiet:
+            rate = f" ({info['count'] / elapsed:,.0f}/s)" if info["count"] and elapsed > 0 else ""
+            end = "\r\033[K" if self.live else ""
+            self.stream.write(f"{end}{name:<10} {info['count']:>7,} in {elapsed:6.2f}s{rate}\n")
+            self.stream.flush()
+
+    def summary(self, problems: list[Problem]) -> str:
+        """The closing summary: counts, problems by kind, time per stage."""
+        lines = ["", "── summary " + "─" * 50]
+        for key, value in self.counts.items():
+            lines.append(f"  {key:<28} {value}")
+        errors = [p for p in problems if p.level == "error"]
+        warnings = [p for p in problems if p.level == "warning"]
+        lines.append(f"  {'errors / warnings':<28} {len(errors)} / {len(warnings)}")
+        for p in (errors + warnings)[:12]:
+            lines.append(f"    {p}")
+        if len(problems) > 12:
+            lines.append(f"    … and {len(problems) - 12} more (see `python -m generator check`)")
+        total = sum(t for _, t, _ in self.timings)
+        lines.append("  time per stage: " + ", ".join(f"{n} {t:.2f}s" for n, t, _ in self.timings))
+        lines.append(f"  total {total:.2f}s")
+        return "\n".join(lines) + "\n"

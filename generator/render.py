@@ -1,0 +1,492 @@
+"""Render stage: articles to Markdown pages through the Jinja2 templates.
+
+Pure: returns a mapping of docs-relative path → file content. Writing the
+files (atomically, never touching hand-written pages) is ``publish``'s job.
+
+All newspaper text passes through the ``md``/``html`` filters, so nothing a
+newspaper printed can become Markdown, HTML or template syntax on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import html
+import json
+import posixpath
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+
+from .model import Article, article_path
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+LATEST = 12
+KINDS = {
+    "article": "文章",
+    "brief": "简讯",
+    "photo": "图片",
+    "profile": "简历",
+    "report_part": "报告（部分）",
+}
+SUMMARY_CHARS = 90
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>~|:<=^$])")
+
+
+def md(text: object) -> str:
+    """Escape text for inline Markdown: HTML-escaped, Markdown syntax inert."""
+    value = html.escape(str(text or ""), quote=True)
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    value = value.replace("\\|", "&#124;").replace("\\~", "&#126;").replace("\\:", "&#58;")
+    value = value.replace("\\<", "&lt;").replace("\\=", "&#61;").replace("\\^", "&#94;")
+    value = value.replace("\\$", "&#36;")
+    return value.replace("\n", " ")
+
+
+def esc(text: object) -> str:
+    """Escape text for raw HTML blocks."""
+    return html.escape(str(text or ""), quote=True)
+
+
+def yaml_str(text: object) -> str:
+    """A YAML double-quoted scalar holding HTML-escaped text (MkDocs does not escape titles)."""
+    return json.dumps(html.escape(str(text or ""), quote=False), ensure_ascii=False)
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def summary(article: Article, limit: int = SUMMARY_CHARS) -> str:
+    """The first characters of the body, for lists and descriptions."""
+    body = next((p for i, p in enumerate(article.paragraphs) if i not in article.section_heads), "")
+    return body if len(body) <= limit else body[:limit] + "……"
+
+
+def date_label(date: str | None) -> str:
+    """2023-02-07 → 2023年2月7日; 2023-02 → 2023年2月; None → 日期不详."""
+    if not date:
+        return "日期不详"
+    parts = [int(p) for p in date.split("-")]
+    return "".join(f"{v}{u}" for v, u in zip(parts, "年月日", strict=False))
+
+
+@dataclass
+class Site:
+    """Everything the index pages are built from, computed once."""
+
+    articles: list[Article]
+    cities: dict[str, dict] = field(default_factory=dict)  # canonical name → gazetteer info
+    topics: dict[str, str] = field(default_factory=dict)  # topic name → slug
+    settings: dict = field(default_factory=dict)
+
+    @cached_property
+    def by_date(self) -> list[Article]:
+        """Newest first; undated last; ties by id."""
+        dated = sorted(
+            (a for a in self.articles if a.date), key=lambda a: (a.date, a.id), reverse=True
+        )
+        return dated + sorted((a for a in self.articles if not a.date), key=lambda a: a.id)
+
+    @cached_property
+    def tag_index(self) -> dict[str, list[Article]]:
+        return self._group(lambda a: a.tags)
+
+    @cached_property
+    def city_index(self) -> dict[str, list[Article]]:
+        """City → articles mainly about it, counties rolled up to prefectures."""
+
+        def keys(a: Article) -> list[str]:
+            found: list[str] = []
+            for c in a.cities:
+                found.append(c)
+                parent = self.cities.get(c, {}).get("parent")
+                if parent:
+                    found.append(parent)
+            return list(dict.fromkeys(found))
+
+        return self._group(keys)
+
+    @cached_property
+    def mention_index(self) -> dict[str, list[Article]]:
+        return self._group(lambda a: [p for p in a.places if p not in a.cities])
+
+    @cached_property
+    def reporter_index(self) -> dict[str, list[Article]]:
+        return self._group(lambda a: a.reporters)
+
+    @cached_property
+    def paper_index(self) -> dict[str, list[Article]]:
+        return self._group(lambda a: [a.paper] if a.paper else [])
+
+    @cached_property
+    def topic_index(self) -> dict[str, list[Article]]:
+        return self._group(lambda a: a.topics)
+
+    def _group(self, keys) -> dict[str, list[Article]]:
+        groups: dict[str, list[Article]] = defaultdict(list)
+        for a in self.by_date:
+            for k in keys(a):
+                groups[k].append(a)
+        return dict(sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+    @cached_property
+    def day_index(self) -> dict[str, list[Article]]:
+        return self._group(lambda a: [a.date] if a.date and len(a.date) == 10 else [])
+
+    @cached_property
+    def month_index(self) -> dict[str, list[Article]]:
+        return self._group(lambda a: [a.date[:7]] if a.date and len(a.date) >= 7 else [])
+
+    @cached_property
+    def year_index(self) -> dict[str, list[Article]]:
+        return self._group(lambda a: [a.date[:4]] if a.date else [])
+
+    # --- paths -----------------------------------------------------------
+
+    def tag_path(self, tag: str) -> str:
+        return f"tags/{short_hash(tag)}.md"
+
+    def city_path(self, city: str) -> str:
+        slug = self.cities.get(city, {}).get("slug") or short_hash(city)
+        return f"cities/{slug}.md"
+
+    def reporter_path(self, name: str) -> str:
+        return f"reporters/{short_hash(name)}.md"
+
+    def paper_path(self, name: str) -> str:
+        return f"papers/{short_hash(name)}.md"
+
+    def topic_path(self, name: str) -> str:
+        return f"topics/{self.topics.get(name) or short_hash(name)}.md"
+
+    def date_path(self, date: str | None) -> str:
+        if not date:
+            return "dates/undated.md"
+        if len(date) == 4:
+            return f"dates/{date}.md"
+        return f"dates/{date}.md"
+
+
+def related(article: Article, site: Site, limit: int = 5) -> list[Article]:
+    """3–5 articles sharing the most tags and places, newest first on ties."""
+    scores: Counter[str] = Counter()
+    by_id = {a.id: a for a in site.articles}
+    for tag in article.tags:
+        for other in site.tag_index.get(tag, []):
+            scores[other.id] += 2
+    for place in article.cities + article.places:
+        for other in site.city_index.get(place, []) + site.mention_index.get(place, []):
+            scores[other.id] += 1
+    scores.pop(article.id, None)
+    ranked = sorted(
+        scores.items(),
+        key=lambda kv: (
+            -kv[1],
+            -(int((by_id[kv[0]].date or "0").replace("-", "")[:8] or 0)),
+            kv[0],
+        ),
+    )
+    return [by_id[i] for i, s in ranked[:limit] if s >= 2]
+
+
+class Renderer:
+    """Renders every page of the archive from one ``Site``."""
+
+    def __init__(self, site: Site, templates_dir: Path = TEMPLATES_DIR) -> None:
+        self.site = site
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(md=md, esc=esc, yaml_str=yaml_str, date_label=date_label)
+        self.env.globals.update(site=site, summary=summary, article_path=article_path, KINDS=KINDS)
+        self.files: dict[str, str] = {}
+
+    def page(self, path: str, template: str, **context) -> None:
+        """Render ``template`` to docs path ``path`` with links relative to it."""
+        here = posixpath.dirname(path)
+
+        def link(target: str) -> str:
+            return posixpath.relpath(target, here or ".")
+
+        def html_link(target: str) -> str:
+            return link(target).removesuffix(".md") + ".html"
+
+        def chart(rows: Iterable[tuple[str, int, str | None]]) -> str:
+            return bar_chart((label, n, html_link(h) if h else None) for label, n, h in rows)
+
+        text = self.env.get_template(template).render(
+            path=path, link=link, html_link=html_link, chart=chart, **context
+        )
+        self.files[path] = re.sub(r"\n{3,}", "\n\n", text)
+
+    def render_all(self) -> dict[str, str]:
+        site = self.site
+        ordered = site.by_date
+        for i, a in enumerate(ordered):
+            newer = ordered[i - 1] if i > 0 and a.date else None
+            older = (
+                ordered[i + 1] if i + 1 < len(ordered) and ordered[i + 1].date and a.date else None
+            )
+            self.page(
+                article_path(a),
+                "article.md.j2",
+                a=a,
+                newer=newer,
+                older=older,
+                related=related(a, site),
+            )
+        self.page("index.md", "home.md.j2", latest=ordered[:LATEST], chart=month_chart(site))
+        self.page("tags/index.md", "tags_index.md.j2")
+        for tag, items in site.tag_index.items():
+            self.page(
+                site.tag_path(tag),
+                "list.md.j2",
+                heading=f"标签：{tag}",
+                kind="标签",
+                items=items,
+                up="tags/index.md",
+            )
+        self.page("cities/index.md", "cities_index.md.j2", chart=city_chart(site))
+        for city, items in site.city_index.items():
+            counties = [c for c in site.city_index if site.cities.get(c, {}).get("parent") == city]
+            self.page(
+                site.city_path(city),
+                "city.md.j2",
+                city=city,
+                items=items,
+                mentions=site.mention_index.get(city, []),
+                counties=counties,
+            )
+        for city, items in site.mention_index.items():
+            if city not in site.city_index:
+                self.page(
+                    site.city_path(city),
+                    "city.md.j2",
+                    city=city,
+                    items=[],
+                    mentions=items,
+                    counties=[],
+                )
+        self.render_dates()
+        self.page("reporters/index.md", "reporters_index.md.j2")
+        for name, items in site.reporter_index.items():
+            self.page(
+                site.reporter_path(name),
+                "list.md.j2",
+                heading=f"记者：{name}",
+                kind="记者",
+                items=items,
+                up="reporters/index.md",
+            )
+        self.page("papers/index.md", "papers_index.md.j2")
+        for name, items in site.paper_index.items():
+            self.page(
+                site.paper_path(name),
+                "list.md.j2",
+                heading=f"报纸：{name}",
+                kind="报纸",
+                items=items,
+                up="papers/index.md",
+            )
+        self.page("topics/index.md", "topics_index.md.j2")
+        for name, items in site.topic_index.items():
+            self.page(
+                site.topic_path(name),
+                "list.md.j2",
+                heading=f"专题：{name}",
+                kind="专题",
+                items=items,
+                up="topics/index.md",
+            )
+        self.page("about.md", "about.md.j2")
+        return self.files
+
+    def render_dates(self) -> None:
+        site = self.site
+        self.page("dates/index.md", "dates_index.md.j2", calendar=calendar(site))
+        for year, items in site.year_index.items():
+            months = {m: len(v) for m, v in sorted(site.month_index.items()) if m.startswith(year)}
+            self.page(
+                f"dates/{year}.md",
+                "date_year.md.j2",
+                year=year,
+                items=items,
+                months=months,
+                calendar=calendar(site, year),
+            )
+        for month, items in site.month_index.items():
+            days = {d: len(v) for d, v in sorted(site.day_index.items()) if d.startswith(month)}
+            self.page(f"dates/{month}.md", "date_month.md.j2", month=month, items=items, days=days)
+        for day, items in site.day_index.items():
+            same_day = sorted(d for d in site.day_index if d[5:] == day[5:] and d != day)
+            self.page(f"dates/{day}.md", "date_day.md.j2", day=day, items=items, same_day=same_day)
+        undated = [a for a in site.by_date if not a.date]
+        self.page(
+            "dates/undated.md",
+            "list.md.j2",
+            heading="日期不详的文章",
+            kind="日期",
+            items=undated,
+            up="dates/index.md",
+        )
+
+
+def calendar(site: Site, only_year: str | None = None) -> list[dict]:
+    """Year → month → weeks of days with article counts, for the calendar view."""
+    years: list[dict] = []
+    for year in sorted(site.year_index, reverse=True):
+        if only_year and year != only_year:
+            continue
+        months = []
+        for month in sorted((m for m in site.month_index if m.startswith(year)), reverse=True):
+            y, m = int(month[:4]), int(month[5:7])
+            first = _dt.date(y, m, 1)
+            days_in = ((_dt.date(y + m // 12, m % 12 + 1, 1)) - first).days
+            cells: list[dict | None] = [None] * first.weekday()
+            for d in range(1, days_in + 1):
+                key = f"{month}-{d:02d}"
+                cells.append({"day": d, "date": key, "count": len(site.day_index.get(key, []))})
+            while len(cells) % 7:
+                cells.append(None)
+            weeks = [cells[i : i + 7] for i in range(0, len(cells), 7)]
+            months.append({"month": month, "count": len(site.month_index[month]), "weeks": weeks})
+        years.append({"year": year, "count": len(site.year_index[year]), "months": months})
+    return years
+
+
+def bar_chart(
+    rows: Iterable[tuple[str, int, str | None]], width: int = 560, bar_h: int = 18
+) -> str:
+    """A horizontal SVG bar chart made at build time (label, value, href)."""
+    rows = list(rows)
+    if not rows:
+        return ""
+    top = max(v for _, v, _ in rows) or 1
+    label_w, gap = 110, 6
+    height = len(rows) * (bar_h + gap) + gap
+    parts = [
+        f'<svg class="archive-chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for i, (label, value, href) in enumerate(rows):
+        y = gap + i * (bar_h + gap)
+        w = max(2, int((width - label_w - 50) * value / top))
+        bar = (
+            f'<text x="{label_w - 6}" y="{y + bar_h - 4}" text-anchor="end">{esc(label)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" rx="3">'
+            f"<title>{esc(label)}：{value}</title></rect>"
+            f'<text x="{label_w + w + 4}" y="{y + bar_h - 4}">{value}</text>'
+        )
+        parts.append(f'<a href="{esc(href)}">{bar}</a>' if href else bar)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def month_chart(site: Site) -> list[tuple[str, int, str]]:
+    """Articles per month, oldest first (rows for ``bar_chart``)."""
+    return [(date_label(m), len(v), f"dates/{m}.md") for m, v in sorted(site.month_index.items())]
+
+
+def city_chart(site: Site) -> list[tuple[str, int, str]]:
+    """Articles per prefecture-level city (counties rolled up)."""
+    rows = [
+        (c, len(v), site.city_path(c))
+        for c, v in site.city_index.items()
+        if not site.cities.get(c, {}).get("parent")
+    ]
+    return rows
+
+
+def render(
+    articles: list[Article], cities: dict[str, dict], topics: dict[str, str], settings: dict
+) -> dict[str, str]:
+    """Render the whole archive; returns docs-relative path → Markdown."""
+    site = Site(articles, cities, topics, settings)
+    return Renderer(site).render_all()
+
+
+def source_pages(pages: list, renderer: Renderer) -> None:
+    """One page per raw file: its text as read, with line numbers to link to."""
+    for page in pages:
+        lines = (page.original or "\n".join(line.text for line in page.lines)).split("\n")
+        numbered = [{"no": i, "text": t} for i, t in enumerate(lines, start=1)]
+        renderer.page(
+            f"sources/{page.file}.md",
+            "source.md.j2",
+            file=page.file,
+            lines=numbered,
+            encoding=page.encoding,
+            script=page.script,
+        )
+
+
+def render_archive(articles: list[Article], pages: list, settings) -> dict[str, str]:
+    """Every generated file of the Simplified edition: pages, data, feeds."""
+    from . import export
+    from .enrich import places, tags
+
+    gaz = {
+        name: {"full": p.full, "code": p.code, "parent": p.parent, "slug": p.slug, "level": p.level}
+        for name, p in places.gazetteer().items()
+    }
+    topics = {name: tags.topic_slug(name) for a in articles for name in a.topics}
+    site = Site(
+        articles, gaz, topics, {"site_url": settings.site_url, "site_name": settings.site_name}
+    )
+    renderer = Renderer(site)
+    renderer.env.globals.update(
+        cite_gb=lambda a: cite_gb(a, settings.site_url),
+        cite_bib=lambda a: cite_bib(a, settings.site_url),
+        settings_feed_size=export.FEED_SIZE,
+    )
+    files = renderer.render_all()
+    source_pages(pages, renderer)
+    files = renderer.files
+    files["data/corpus.jsonl"] = export.jsonl(articles)
+    files["feed.xml"] = export.atom_feed(articles, settings.site_url, settings.site_name)
+    files["feed.json"] = export.json_feed(articles, settings.site_url, settings.site_name)
+    return dict(sorted(files.items()))
+
+
+def cite_gb(a: Article, site_url: str) -> str:
+    """GB/T 7714-2015 reference for a newspaper article, with its stable URL."""
+    authors = ", ".join(a.reporters[:3]) + (", 等" if len(a.reporters) > 3 else "")
+    head = f"{authors}. " if authors else ""
+    paper = a.paper or "佚名报纸"
+    date = a.date or "出版日期不详"
+    page = f"({a.page})" if a.page else ""
+    return f"{head}{a.title}[N/OL]. {paper}, {date}{page}. {site_url.rstrip('/')}/{a.url}"
+
+
+def cite_bib(a: Article, site_url: str) -> str:
+    """BibTeX entry for an article, keyed by its stable id."""
+
+    def field(value: str) -> str:
+        return value.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}")
+
+    lines = [f"@article{{{a.id},", f"  title = {{{field(a.title)}}},"]
+    if a.reporters:
+        lines.append(f"  author = {{{field(' and '.join(a.reporters))}}},")
+    if a.paper:
+        lines.append(f"  journal = {{{field(a.paper)}}},")
+    if a.date:
+        lines.append(f"  date = {{{a.date}}},")
+        lines.append(f"  year = {{{a.date[:4]}}},")
+    if a.page:
+        lines.append(f"  pages = {{{field(a.page)}}},")
+    lines.append(f"  url = {{{site_url.rstrip('/')}/{a.url}}},")
+    lines.append("  langid = {chinese},")
+    lines.append("}")
+    return "\n".join(lines)
