@@ -224,8 +224,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as exc:  # noqa: BLE001 - last line of defence: a clear message
         from .publish import LockedError
+        from .site import SiteBuildError
 
-        if isinstance(exc, LockedError | ValueError | OSError):
+        if isinstance(exc, LockedError | ValueError | OSError | SiteBuildError):
             sys.stderr.write(f"error: {exc}\n")
             return 2
         raise

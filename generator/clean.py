@@ -144,10 +144,16 @@ def wrap_spaced(lines: Iterable[str]) -> bool:
     """True when a page's prose is full of column-wrap spaces (like OCR of narrow columns)."""
     spaces = chars = 0
     for text in lines:
-        if PROSE_PUNCT_RE.search(text):
-            spaces += len(_WRAP_PROBE_RE.findall(text))
-            chars += len(text)
-    return chars > 0 and spaces * 200 >= chars  # at least one per 200 characters
+        if not PROSE_PUNCT_RE.search(text):
+            continue
+        text = split_glued_byline(text)[0]
+        dateline = DATELINE_RE.match(text)
+        if dateline:  # names in 本报讯(记者刘勃 张宽) are meant to be spaced
+            text = text[dateline.end() :]
+        spaces += len(_WRAP_PROBE_RE.findall(text))
+        chars += len(text)
+    # at least five such spaces, and one per 200 characters of prose
+    return spaces >= 5 and spaces * 200 >= chars
 
 
 def fix_prose_spaces(text: str) -> str:
@@ -206,6 +212,7 @@ def normalise_punctuation(text: str) -> str:
     """Full-width punctuation in Chinese context; numbers and times untouched."""
     text = _LEADING_DASH_RE.sub("——", text)
     text = _ELLIPSIS_RE.sub("……", text)
+    text = _fix_parentheses(text)
     text = _ASCII_PUNCT_RE.sub(
         lambda m: (
             m.group(0)
@@ -214,7 +221,6 @@ def normalise_punctuation(text: str) -> str:
         ),
         text,
     )
-    text = _fix_parentheses(text)
     return _pair_quotes(text)
 
 

@@ -256,7 +256,7 @@ def join_continuations(articles: list[Article], report: MergeReport) -> list[Art
                 continue
             if head.meta.date and tail.meta.date and head.meta.date != tail.meta.date:
                 continue
-            if tail.meta.page and head.continued_to.strip("第版") != tail.meta.page.strip("第版"):
+            if tail.meta.page and page_number(head.continued_to) != page_number(tail.meta.page):
                 continue
             ht, tt = _norm_title(head.title), _norm_title(tail.title)
             if not tt or not (tt == ht or (len(tt) >= 4 and tt in ht)):
@@ -266,6 +266,20 @@ def join_continuations(articles: list[Article], report: MergeReport) -> list[Art
             report.continuations_joined += 1
             break
     return [a for a in articles if id(a) not in consumed]
+
+
+_NUMERALS = {c: i for i, c in enumerate("〇一二三四五六七八九", start=0)}
+
+
+def page_number(label: str | None) -> str:
+    """'第三版' / '3' / 'A3' → a comparable page label ('3', '3', 'A3')."""
+    text = (label or "").strip().removeprefix("第").removesuffix("版").strip()
+    if text and all(c in _NUMERALS or c == "十" for c in text):
+        if "十" in text:
+            tens, _, ones = text.partition("十")
+            return str((_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_NUMERALS.get(ones, 0) if ones else 0))
+        return str(int("".join(str(_NUMERALS[c]) for c in text)))
+    return text.lstrip("0") or text
 
 
 def _append(head: Article, tail: Article) -> None:

@@ -247,7 +247,7 @@ class Renderer:
                 older=older,
                 related=related(a, site),
             )
-        self.page("index.md", "home.md.j2", latest=ordered[:LATEST], chart=month_chart(site))
+        self.page("index.md", "home.md.j2", latest=ordered[:LATEST], chart_rows=month_chart(site))
         self.page("tags/index.md", "tags_index.md.j2")
         for tag, items in site.tag_index.items():
             self.page(
@@ -258,7 +258,7 @@ class Renderer:
                 items=items,
                 up="tags/index.md",
             )
-        self.page("cities/index.md", "cities_index.md.j2", chart=city_chart(site))
+        self.page("cities/index.md", "cities_index.md.j2", chart_rows=city_chart(site))
         for city, items in site.city_index.items():
             counties = [c for c in site.city_index if site.cities.get(c, {}).get("parent") == city]
             self.page(

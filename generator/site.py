@@ -11,6 +11,7 @@ site untouched.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from contextlib import contextmanager
@@ -35,11 +36,29 @@ def _env(**values: str):
                 os.environ[k] = v
 
 
+class SiteBuildError(RuntimeError):
+    """MkDocs refused to build (in strict mode: any warning)."""
+
+
+def _mkdocs_logging() -> None:
+    """Show MkDocs' warnings on stderr: as a library it has no handler of its own."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_archive", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("mkdocs %(levelname)s: %(message)s"))
+        handler.setLevel(logging.WARNING)
+        handler._archive = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def mkdocs_build(root: Path, config_file: str, site_dir: Path) -> int:
     """Run one MkDocs build (strict) into ``site_dir``; returns the page count."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
 
+    _mkdocs_logging()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     cwd = os.getcwd()
     os.chdir(root)  # MkDocs and the search plugin resolve dictionary paths from here
@@ -48,6 +67,8 @@ def mkdocs_build(root: Path, config_file: str, site_dir: Path) -> int:
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
+        except (MkDocsException, SystemExit) as exc:
+            raise SiteBuildError(f"{config_file}: MkDocs build failed: {exc}") from None
         finally:
             config.plugins.on_shutdown()
     finally:

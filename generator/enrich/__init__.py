@@ -31,7 +31,8 @@ def enrich(articles: list[Article], workers: int | None = None) -> list[Article]
     dates.assign_dates(articles)
     for a in articles:
         home = a.meta.city
-        a.cities, a.places = places.find_places(a.title, a.paragraphs, home_city=home, date=a.date)
+        heading = " ".join(filter(None, [a.kicker, a.title, a.subtitle]))
+        a.cities, a.places = places.find_places(heading, a.paragraphs, home_city=home, date=a.date)
     _tag_all(articles, workers)
     taken: set[str] = set()
     for a in sorted(articles, key=_id_order):

@@ -1,0 +1,613 @@
+"""Keyword tags and controlled topics for articles.
+
+Tags are jieba TF-IDF keywords (jieba's own IDF table and rules, as in
+``jieba.analyse.extract_tags``) over the title (counted twice) and the body,
+segmented with jieba's dictionary plus ``data/newsroom_dict.txt`` and filtered
+with ``data/stopwords.txt``. Afterwards the candidates are cleaned: no single
+characters, no numbers or number+unit tokens (2022年, 400亿元, 18项), nothing
+containing 记者/日讯/通讯员/本报, no stopwords and nothing the caller excludes
+(reporter names, place names). Variants are merged through
+``data/tag_aliases.yml`` (长春市 -> 长春) and the result is ordered by weight,
+ties by the word, so it is deterministic.
+
+Topics come from ``data/topics.yml``: a longest-match keyword scan with the
+scoring and threshold described in that file.
+
+Speed: segmentation uses ``rjieba`` (jieba-rs) when it is importable. It is
+loaded with jieba's own ``dict.txt`` and the same user dictionary, and made to
+cut exactly like jieba:
+
+* jieba-rs replaces the frequency of a word that is added again, while jieba
+  adds the new frequency to its total without removing the old one (jieba's
+  ``dict.txt`` itself has one duplicate, B超). The route probabilities depend
+  on that total, so the difference is added back to jieba-rs as the frequency
+  of a private-use placeholder word that can never occur in a text block.
+* jieba-rs keeps ASCII runs such as ``2021-2025`` whole where jieba's HMM step
+  splits them (``2021``/``-``/``2025``); such tokens are split again with
+  jieba's own pattern.
+
+TF-IDF is then computed here with exactly jieba's arithmetic, so the weights
+are bit-identical. ``tests/test_tags.py`` checks this against
+``jieba.analyse.extract_tags`` on every paragraph of the bundled corpus. Set
+``GENERATOR_TOKENIZER=jieba`` to force the pure-jieba tokenizer (it is also
+the fallback when rjieba is missing).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).parent.parent / "data"
+USER_DICT_PATH = DATA_DIR / "newsroom_dict.txt"
+STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
+TOPICS_PATH = DATA_DIR / "topics.yml"
+ALIASES_PATH = DATA_DIR / "tag_aliases.yml"
+
+BACKEND_ENV = "GENERATOR_TOKENIZER"  # "rjieba" or "jieba"
+TITLE_REPEAT = 2  # the title is counted this many times
+DEFAULT_TOP_K = 8
+
+# ``jieba.analyse.tfidf.KeywordExtractor.STOP_WORDS``, always part of jieba's
+# stopword set (a test checks that this copy is equal).
+JIEBA_STOP_WORDS = frozenset(
+    {
+        "the", "of", "is", "and", "to", "in", "that", "we", "for", "an", "are",
+        "by", "be", "as", "on", "with", "can", "if", "from", "which", "you", "it",
+        "this", "then", "at", "have", "all", "not", "one", "has", "or",
+    }
+)  # fmt: skip
+
+# jieba's user-dictionary line pattern (``jieba.re_userdict``).
+_USERDICT_LINE = re.compile(r"^(.+?)( [0-9]+)?( [a-z]+)?$")
+# jieba's ``finalseg`` pattern for non-Han runs inside an HMM buffer.
+_FINALSEG_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+# A word jieba-rs never needs to look up: private-use characters are outside
+# jieba's Han/alnum class, so they are never part of a segmented block.
+_TOTAL_PAD_WORD = "\ue000\ue001\ue002"
+
+# Candidate filters -------------------------------------------------------
+
+_FORBIDDEN_PARTS = ("记者", "日讯", "通讯员", "本报")
+_HAS_WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_NUMERALS = "0-9０-９零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_NUMBER_SEPARATORS = r".．,，:：/／~～\-—·%％‰+"
+_UNITS = sorted(
+    """公里 千米 平方米 平方公里 公顷 千瓦时 千瓦 兆瓦 吉瓦 公斤 千克 毫米 厘米 季度 年度
+    周年 小时 分钟 百分点 人次 户次 架次 车次 年 月 日 号 时 分 秒 天 周 岁 届 次 项 个 家
+    座 条 件 名 人 位 户 亩 元 吨 米 倍 批 场 所 台 辆 套 只 头 部 本 种 类 期 季 代 级 股 篇
+    节 轮 版 章 起 宗 块 层 栋 间 处 张 支 枚 颗 架 艘 列 趟 份 剂 针 例 册 集 度 成 点 型 大
+    强 佳 方 地 片 里 克 升 瓦 斤 两 回 遍 声 步 组 对 双 团 队 群 线 路 站 道""".split(),
+    key=len,
+    reverse=True,
+)
+_NUMBER_TOKEN = re.compile(
+    rf"(?:第|近|约|超|逾)?"
+    rf"(?:[{_NUMERALS}][{_NUMERALS}{_NUMBER_SEPARATORS}]*(?:多|余)?(?:{'|'.join(_UNITS)})?)+"
+    rf"|[多余](?:{'|'.join(_UNITS)})"
+)
+# A word that is in neither jieba's dictionary nor the user dictionary (found
+# by jieba's HMM: 厅原, 月生, 旅局 ...) must occur at least this often.
+MIN_COUNT_UNKNOWN = 2
+# Beyond the first MIN_TAGS, a tag needs at least this share of the best
+# tag's weight (drops one-off words from the tail of short articles).
+MIN_TAGS = 3
+MIN_RELATIVE_WEIGHT = 0.15
+
+
+@dataclass(frozen=True)
+class Tokenizer:
+    """The word segmenter used for tags: ``cut(text)`` gives jieba's tokens."""
+
+    backend: str  # "rjieba" or "jieba"
+    cut: Callable[[str], list[str]]
+    has_word: Callable[[str], bool]  # in jieba's dictionary or the user dictionary
+
+    def __call__(self, text: str) -> list[str]:
+        return self.cut(text)
+
+
+# Data files --------------------------------------------------------------
+
+
+@cache
+def user_dict_entries() -> tuple[tuple[str, int, str | None], ...]:
+    """``(word, freq, pos)`` of ``newsroom_dict.txt``, parsed as jieba does."""
+    entries = []
+    for lineno, raw in enumerate(USER_DICT_PATH.read_bytes().split(b"\n"), 1):
+        line = raw.strip().decode("utf-8").lstrip("\ufeff")
+        if not line:
+            continue
+        word, freq, tag = _USERDICT_LINE.match(line).groups()
+        if freq is None:
+            # jieba and jieba-rs would each guess a frequency, differently.
+            raise ValueError(f"{USER_DICT_PATH}:{lineno}: entry has no frequency: {line!r}")
+        entries.append((word, int(freq), tag.strip() if tag else None))
+    return tuple(entries)
+
+
+@cache
+def user_words() -> frozenset[str]:
+    return frozenset(word for word, _, _ in user_dict_entries())
+
+
+@cache
+def place_words() -> frozenset[str]:
+    """Words the user dictionary tags as places (``ns``)."""
+    return frozenset(word for word, _, pos in user_dict_entries() if pos == "ns")
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """jieba's built-in stop words plus every line of ``stopwords.txt``.
+
+    Lines are taken as they are, like ``KeywordExtractor.set_stop_words``.
+    """
+    lines = STOPWORDS_PATH.read_bytes().decode("utf-8").splitlines()
+    return JIEBA_STOP_WORDS | frozenset(lines)
+
+
+def _jieba_dir() -> Path:
+    import jieba
+
+    return Path(jieba.__file__).parent
+
+
+@cache
+def _idf() -> tuple[dict[str, float], float]:
+    """jieba's IDF table and its median, loaded like ``jieba.analyse.IDFLoader``."""
+    idf: dict[str, float] = {}
+    content = (_jieba_dir() / "analyse" / "idf.txt").read_bytes().decode("utf-8")
+    for line in content.splitlines():
+        word, freq = line.strip().split(" ")
+        idf[word] = float(freq)
+    median = sorted(idf.values())[len(idf) // 2]
+    return idf, median
+
+
+# Tokenizers --------------------------------------------------------------
+
+
+@cache
+def _jieba_tokenizer():
+    """A private ``jieba.Tokenizer`` with jieba's dictionary and the user dict."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.load_userdict(str(USER_DICT_PATH))
+    return tok
+
+
+def _jieba_has_word(tok) -> Callable[[str], bool]:
+    freq = tok.FREQ
+
+    def has_word(word: str) -> bool:
+        return bool(freq.get(word))
+
+    return has_word
+
+
+@cache
+def _rjieba_cut() -> tuple[Callable[[str], list[str]], Callable[[str], bool]]:
+    import rjieba
+
+    if hasattr(rjieba.Jieba, "empty"):
+        seg = rjieba.Jieba.empty()
+    else:  # older bindings: load the embedded dictionary, then drop it
+        seg = rjieba.Jieba()
+        seg.clear()
+    add = seg.add_word
+    freqs: dict[str, int] = {}
+    jieba_total = 0  # what jieba's Tokenizer.total will be
+    with open(_jieba_dir() / "dict.txt", encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if not parts:
+                continue
+            word, freq = parts[0], int(parts[1])
+            add(word, freq, parts[2] if len(parts) > 2 else None)
+            freqs[word] = freq
+            jieba_total += freq
+    for word, freq, tag in user_dict_entries():
+        add(word, freq, tag)
+        freqs[word] = freq
+        jieba_total += freq
+    if any(freq <= 0 for freq in freqs.values()):
+        # jieba treats a zero frequency as "not a word"; jieba-rs does not.
+        raise ValueError("dictionary entries with frequency 0 are not supported")
+    pad = jieba_total - sum(freqs.values())
+    if pad > 0:
+        add(_TOTAL_PAD_WORD, pad, None)
+    del freqs
+    cut = seg.cut
+    has_word = seg.has_word
+    simple = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?").fullmatch
+    split = _FINALSEG_SKIP.split
+
+    # Only a token with one of these characters can need splitting again: any
+    # other ASCII character outside [A-Za-z0-9] is a token of its own.
+    maybe_joined = re.compile(r"[+#&._%\-]").search
+
+    def cut_like_jieba(text: str) -> list[str]:
+        words = cut(text, True)
+        if maybe_joined(text) is None:
+            return words
+        out: list[str] | None = None
+        for i, w in enumerate(words):
+            if len(w) > 1 and w.isascii() and not simple(w) and not has_word(w) and w.strip():
+                if out is None:
+                    out = words[:i]
+                out.extend(x for x in split(w) if x)
+            elif out is not None:
+                out.append(w)
+        return words if out is None else out
+
+    return cut_like_jieba, has_word
+
+
+def _backend() -> str:
+    wanted = os.environ.get(BACKEND_ENV, "").strip().lower()
+    if wanted == "jieba":
+        return "jieba"
+    try:
+        import rjieba  # noqa: F401
+    except ImportError:
+        if wanted == "rjieba":
+            raise
+        return "jieba"
+    return "rjieba"
+
+
+@cache
+def _tokenizer(backend: str) -> Tokenizer:
+    if backend == "rjieba":
+        cut, has_word = _rjieba_cut()
+        return Tokenizer("rjieba", cut, has_word)
+    tok = _jieba_tokenizer()
+    return Tokenizer("jieba", lambda text: tok.lcut(text, HMM=True), _jieba_has_word(tok))
+
+
+def tokenizer() -> Tokenizer:
+    """The tokenizer used for tags (rjieba unless ``GENERATOR_TOKENIZER=jieba``)."""
+    return _tokenizer(_backend())
+
+
+# Aliases -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _StripRule:
+    suffixes: tuple[str, ...]
+    min_stem_chars: int
+    when: frozenset[str]
+    keep: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Aliases:
+    mapping: dict[str, str]
+    rules: tuple[_StripRule, ...]
+    places: frozenset[str]
+    suffixes: tuple[str, ...]  # of all rules, for a quick test
+
+    def follow(self, word: str) -> str:
+        return self.mapping.get(word, word)
+
+    def canonical(self, word: str, candidates: frozenset[str] | set[str] = frozenset()) -> str:
+        word = self.follow(word)
+        if not word.endswith(self.suffixes):
+            return word
+        for rule in self.rules:
+            if word in rule.keep:
+                continue
+            for suffix in rule.suffixes:
+                stem = word.removesuffix(suffix)
+                if stem == word or len(stem) < rule.min_stem_chars:
+                    continue
+                if ("stem_is_place" in rule.when and stem in self.places) or (
+                    "stem_is_candidate" in rule.when and stem in candidates
+                ):
+                    word = self.follow(stem)
+                    break
+        return word
+
+
+_RULE_CONDITIONS = {"stem_is_place", "stem_is_candidate"}
+
+
+@cache
+def _aliases() -> _Aliases:
+    data = yaml.safe_load(ALIASES_PATH.read_text(encoding="utf-8")) or {}
+    raw_mapping = {str(k): str(v) for k, v in (data.get("aliases") or {}).items()}
+    mapping = {}
+    for variant in raw_mapping:  # resolve chains once: a -> b -> c gives a -> c
+        seen, word = {variant}, raw_mapping[variant]
+        while word in raw_mapping and word not in seen:
+            seen.add(word)
+            word = raw_mapping[word]
+        if word in seen:
+            raise ValueError(f"{ALIASES_PATH}: alias cycle through {variant!r}")
+        mapping[variant] = word
+    rules = []
+    for raw in data.get("rules") or []:
+        when = frozenset(raw.get("when") or ())
+        unknown = when - _RULE_CONDITIONS
+        if unknown:
+            raise ValueError(f"{ALIASES_PATH}: rule {raw.get('id')!r}: unknown when {unknown}")
+        rules.append(
+            _StripRule(
+                suffixes=tuple(raw.get("strip_suffix") or ()),
+                min_stem_chars=int(raw.get("min_stem_chars", 2)),
+                when=when,
+                keep=frozenset(raw.get("keep") or ()),
+            )
+        )
+    places = place_words() | frozenset(str(w) for w in data.get("place_stems") or ())
+    suffixes = tuple(sorted({suffix for rule in rules for suffix in rule.suffixes}))
+    return _Aliases(mapping, tuple(rules), places, suffixes)
+
+
+def canonical_tag(word: str) -> str:
+    """The canonical form of a tag (aliases and rules that need no context)."""
+    return _aliases().canonical(word)
+
+
+# Tags --------------------------------------------------------------------
+
+
+def _document(title: str, paragraphs: Iterable[str]) -> str:
+    return "\n".join([title] * TITLE_REPEAT + list(paragraphs))
+
+
+def _tfidf(counts: dict[str, int]) -> list[tuple[str, float]]:
+    """``jieba.analyse.extract_tags(..., topK=None, withWeight=True)`` on token counts.
+
+    Same filter (length of the stripped word < 2, lower-cased word in the
+    stopwords), same arithmetic (``count * (idf / total)``), unsorted.
+    """
+    stop = stopwords()
+    kept = {w: c for w, c in counts.items() if len(w.strip()) >= 2 and w.lower() not in stop}
+    if not kept:
+        return []
+    total = float(sum(kept.values()))
+    idf, median = _idf()
+    return [(w, float(c) * (idf.get(w, median) / total)) for w, c in kept.items()]
+
+
+def is_number_token(word: str) -> bool:
+    """2022年, 400亿元, 18项, 1.5, 95%, 第二批, 三季度 ... (user-dict words never)."""
+    return word not in user_words() and _NUMBER_TOKEN.fullmatch(word) is not None
+
+
+@lru_cache(maxsize=1 << 18)
+def allowed_tag(word: str) -> bool:
+    """Whether a word may be a tag at all (before the caller's exclusions)."""
+    return (
+        len(word) >= 2
+        and _HAS_WORD_CHAR.search(word) is not None
+        and word not in stopwords()
+        and word.lower() not in stopwords()
+        and not any(part in word for part in _FORBIDDEN_PARTS)
+        and not is_number_token(word)
+    )
+
+
+def _select(
+    weighted: Iterable[tuple[str, float]],
+    counts: dict[str, int],
+    has_word: Callable[[str], bool],
+    exclude: Iterable[str],
+    top_k: int,
+    text: str,
+) -> list[str]:
+    """Filter, merge and order weighted candidates into the final tag list.
+
+    ``text`` is the document the weights come from; it is used to drop a
+    fragment of an excluded word (明远 of 李明远) when the fragment never
+    occurs outside that word.
+    """
+    if top_k <= 0:
+        return []
+    aliases = _aliases()
+    ranked = sorted(weighted, key=lambda item: (-item[1], item[0]))
+    candidates = frozenset(word for word, _ in ranked)
+    excluded: set[str] = set()
+    for word in exclude:
+        word = word.strip()
+        if word:
+            excluded.update((word, aliases.canonical(word)))
+    masked: str | None = None  # text with every excluded word blanked out
+    merged: dict[str, float] = {}
+    for word, weight in ranked:
+        if word in excluded or not allowed_tag(word):
+            continue
+        if counts.get(word, 0) < MIN_COUNT_UNKNOWN and not has_word(word):
+            continue
+        if any(word in container for container in excluded):
+            if masked is None:
+                masked = text
+                for container in sorted(excluded, key=lambda w: (-len(w), w)):
+                    masked = masked.replace(container, "\x00")
+            if word not in masked:  # only ever seen inside an excluded word
+                continue
+        tag = aliases.canonical(word, candidates)
+        if tag in excluded or not allowed_tag(tag):
+            continue
+        merged[tag] = merged.get(tag, 0.0) + weight
+    final = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:top_k]
+    if not final:
+        return []
+    floor = final[0][1] * MIN_RELATIVE_WEIGHT
+    return [tag for i, (tag, weight) in enumerate(final) if i < MIN_TAGS or weight >= floor]
+
+
+def extract_tags(
+    title: str,
+    paragraphs: list[str],
+    exclude: Iterable[str] = (),
+    top_k: int = DEFAULT_TOP_K,
+) -> list[str]:
+    """Up to ``top_k`` tags for an article, best first.
+
+    ``exclude``: reporter names, place names and anything else that must not
+    become a tag (their canonical forms are excluded as well). Bylines and
+    datelines should be stripped from ``paragraphs`` before the call.
+    """
+    tok = tokenizer()
+    text = _document(title, paragraphs)
+    counts = Counter(tok.cut(text))
+    return _select(_tfidf(counts), counts, tok.has_word, exclude, top_k, text)
+
+
+@cache
+def _jieba_tfidf():
+    """``jieba.analyse.TFIDF`` with the private tokenizer and our stopwords."""
+    import jieba.analyse
+
+    tfidf = jieba.analyse.TFIDF()
+    tfidf.tokenizer = _jieba_tokenizer()
+    tfidf.set_stop_words(str(STOPWORDS_PATH))
+    return tfidf
+
+
+def _extract_tags_jieba(
+    title: str,
+    paragraphs: list[str],
+    exclude: Iterable[str] = (),
+    top_k: int = DEFAULT_TOP_K,
+) -> list[str]:
+    """Reference path: the same tags from ``jieba.analyse`` alone (slow)."""
+    text = _document(title, paragraphs)
+    tfidf = _jieba_tfidf()
+    weighted = tfidf.extract_tags(text, topK=None, withWeight=True)
+    counts = Counter(tfidf.tokenizer.cut(text))
+    return _select(weighted, counts, _jieba_has_word(tfidf.tokenizer), exclude, top_k, text)
+
+
+# Topics ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Topics:
+    names: tuple[str, ...]
+    slugs: dict[str, str]
+    keyword_topics: dict[str, tuple[int, ...]]  # () for ignore phrases
+    pattern: re.Pattern[str]
+    title_weight: int
+    body_weight: int
+    max_hits: int
+    min_keywords: int
+    min_score: int
+    min_share: float
+    max_topics: int
+
+
+def _trie_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex matching the longest of ``words`` at each position."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(build(trie))
+
+
+@cache
+def _topics() -> _Topics:
+    data = yaml.safe_load(TOPICS_PATH.read_text(encoding="utf-8"))
+    scoring = data.get("scoring") or {}
+    names: list[str] = []
+    slugs: dict[str, str] = {}
+    keyword_topics: dict[str, tuple[int, ...]] = {}
+    for word in data.get("ignore") or ():
+        keyword_topics[str(word)] = ()
+    for index, topic in enumerate(data["topics"]):
+        name, slug = str(topic["name"]), str(topic["slug"])
+        if not slug.isascii() or name in slugs or slug in slugs.values():
+            raise ValueError(f"{TOPICS_PATH}: bad or duplicate topic {name!r} / {slug!r}")
+        names.append(name)
+        slugs[name] = slug
+        for word in topic.get("keywords") or ():
+            word = str(word)
+            if keyword_topics.get(word) == ():
+                raise ValueError(f"{TOPICS_PATH}: {word!r} is both ignored and a keyword")
+            if index not in keyword_topics.get(word, ()):
+                keyword_topics[word] = keyword_topics.get(word, ()) + (index,)
+    return _Topics(
+        names=tuple(names),
+        slugs=slugs,
+        keyword_topics=keyword_topics,
+        pattern=_trie_pattern(keyword_topics),
+        title_weight=int(scoring.get("title_weight", 3)),
+        body_weight=int(scoring.get("body_weight", 1)),
+        max_hits=int(scoring.get("max_hits_per_keyword", 3)),
+        min_keywords=int(scoring.get("min_keywords", 2)),
+        min_score=int(scoring.get("min_score", 4)),
+        min_share=float(scoring.get("min_share_of_best", 0.0)),
+        max_topics=int(scoring.get("max_topics", 3)),
+    )
+
+
+def topic_scores(title: str, paragraphs: list[str]) -> dict[str, tuple[int, int]]:
+    """``{topic name: (score, distinct keywords)}`` for every topic hit at all."""
+    t = _topics()
+    title_hits = set(t.pattern.findall(title))
+    body_hits = Counter(t.pattern.findall("\n".join(paragraphs)))
+    scores = [0] * len(t.names)
+    distinct = [0] * len(t.names)
+    for word in title_hits | body_hits.keys():
+        value = (t.title_weight if word in title_hits else 0) + t.body_weight * min(
+            body_hits.get(word, 0), t.max_hits
+        )
+        for index in t.keyword_topics[word]:
+            scores[index] += value
+            distinct[index] += 1
+    return {t.names[i]: (scores[i], distinct[i]) for i in range(len(t.names)) if distinct[i]}
+
+
+def assign_topics(title: str, paragraphs: list[str]) -> list[str]:
+    """Topic names from ``topics.yml`` for an article, highest score first."""
+    t = _topics()
+    order = {name: i for i, name in enumerate(t.names)}
+    scores = topic_scores(title, paragraphs)
+    best = max((score for score, _ in scores.values()), default=0)
+    chosen = [
+        (score, name)
+        for name, (score, distinct) in scores.items()
+        if distinct >= t.min_keywords and score >= t.min_score and score >= t.min_share * best
+    ]
+    chosen.sort(key=lambda item: (-item[0], order[item[1]]))
+    return [name for _, name in chosen[: t.max_topics]]
+
+
+def topic_slug(name: str) -> str:
+    """The ASCII slug of a topic name (a slug is returned unchanged)."""
+    slugs = _topics().slugs
+    if name in slugs:
+        return slugs[name]
+    if name in slugs.values():
+        return name
+    raise KeyError(f"unknown topic: {name!r}")
+
+
+def topic_names() -> list[str]:
+    """All topic names in the order of ``topics.yml``."""
+    return list(_topics().names)

@@ -1,0 +1,46 @@
+"""Shared pytest hooks."""
+
+import sys
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the tally kept in ``BAD_INPUT_TALLY`` by tests/test_bad_input.py, if it ran."""
+    for name, module in list(sys.modules.items()):
+        if name.rsplit(".", 1)[-1] == "test_bad_input":
+            tally = vars(module).get("BAD_INPUT_TALLY")
+            if tally and tally["tried"]:
+                terminalreporter.write_line(
+                    f"bad-input cases: tried {tally['tried']}, "
+                    f"handled as specified {tally['handled']}, crashed {tally['crashed']}"
+                )
+            return
+
+
+# --- shared fixtures on the bundled corpus ------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+GOLD = ROOT / "tests" / "fixtures" / "gold" / "seed-articles.json"
+
+
+@pytest.fixture(scope="session")
+def corpus_pages():
+    """The bundled raw pages, as read (not yet cleaned)."""
+    from generator.read import read_corpus
+
+    found = read_corpus(CORPUS)
+    assert not found.problems
+    return found.pages
+
+
+@pytest.fixture(scope="session")
+def archive():
+    """The bundled corpus through read → … → enrich (shared, do not mutate)."""
+    from generator.__main__ import process
+    from generator.progress import Progress
+
+    return process(CORPUS, Progress(quiet=True), workers=1)

@@ -1,0 +1,109 @@
+"""Merge stage: displaced tails, fuzzy duplicates, page jumps."""
+
+from __future__ import annotations
+
+from generator.clean import clean_page
+from generator.merge import MergeReport, join_continuations, merge, merge_duplicates
+from generator.model import Line, PageMeta, RawPage
+from generator.split import split_page
+
+TEXT = (
+    "记者从2023年全省科技工作会议上了解到，今年我省将启动实施科技创新十大跃升行动，"
+    "加快推进科技强省建设，不断塑造吉林振兴发展新动能新优势。十大跃升行动包括实施区域创新体系"
+    "效能跃升行动、优良科技创新生态跃升行动、高水平科技创新平台跃升行动、关键核心技术攻坚跃升行动。"
+)
+
+
+def articles(text: str, name: str, meta: PageMeta | None = None):
+    lines = [Line(i, t) for i, t in enumerate(text.split("\n"), start=1)]
+    return split_page(clean_page(RawPage(name, lines, meta or PageMeta())))
+
+
+def test_two_extractions_with_wording_changes_become_one() -> None:
+    variant = TEXT.replace("启动实施", "启动").replace("高水平", "高层次").replace("，", ",")
+    a = articles(f"我省实施十大跃升行动\n\n{TEXT}\n\n吉林日报记者 景洋", "a.txt")
+    b = articles(f"# 我省实施十大跃升行动\n\n本报2月7日讯(记者景洋){variant}", "b.txt")
+    merged, report = merge(a + b)
+    assert len(merged) == 1 and report.duplicates_merged == 1
+    assert {s.file for s in merged[0].sources} == {"a.txt", "b.txt"}
+    assert merged[0].merged_from == ["a.txt", "b.txt"]
+    assert merged[0].dateline == "本报2月7日讯（记者景洋）"  # evidence kept from the other copy
+    assert merged[0].byline == "吉林日报记者 景洋"
+
+
+def test_different_articles_on_the_same_topic_stay_apart() -> None:
+    other = (
+        "众人一心，黄土成金。实践证明，推动长春市与全省各市州对接合作是全面贯彻落实新发展理念、"
+        "加快构建新发展格局的有力举措，是全面实施一主六双高质量发展战略的重要抓手。"
+    )
+    a = articles(f"我省实施十大跃升行动\n\n{TEXT}\n\n吉林日报记者 景洋", "a.txt")
+    b = articles(f"加快构建新发展格局的生动实践\n\n{other}\n\n吉林日报记者 某某", "b.txt")
+    merged, report = merge(a + b)
+    assert len(merged) == 2 and report.duplicates_merged == 0
+
+
+def test_partial_copy_merges_into_the_complete_one_which_is_published() -> None:
+    full = articles(f"和声激荡新吉林\n\n{TEXT}\n\n{TEXT[::-1]}\n\n吉林日报记者 邱国强", "full.txt")
+    part = articles(f"## 和声激荡新吉林\n\n(上接第一版){TEXT[::-1]}", "part.txt")
+    merged, _ = merge(full + part)
+    assert len(merged) == 1
+    assert merged[0].complete
+    assert merged[0].sources[0].file == "full.txt"
+
+
+def test_displaced_tail_is_joined_when_the_break_is_inside_a_word() -> None:
+    other = "近日，吉林省人民政府印发关于表彰吉林省教学成果奖获奖成果的决定，为获奖者颁发相应的证书和奖金。"
+    text = (
+        f"另一篇\n\n{other}\n\n吉林日报记者 甲乙\n\n"
+        "用国际创新资源，在优势互补重点领域加强科研合作。\n\n吉林日报记者 景洋\n\n"
+        f"我省实施十大跃升行动\n\n{TEXT}主动布局、积极利"
+    )
+    merged, report = merge(articles(text, "x.txt"))
+    assert report.tails_joined == 1
+    joined = next(a for a in merged if a.title == "我省实施十大跃升行动")
+    assert "积极利用国际创新资源" in joined.text
+    assert joined.byline == "吉林日报记者 景洋"
+    assert joined.complete
+    assert [(s.first_line, s.last_line) for s in joined.sources] == [(11, 13), (7, 9)]
+
+
+def test_page_jump_parts_are_joined_across_pages() -> None:
+    meta1 = PageMeta(paper="吉林日报", date="2023-02-08", page="1")
+    meta3 = PageMeta(paper="吉林日报", date="2023-02-08", page="3")
+    head = articles(f"政府工作报告\n\n{TEXT}加快发展(下转第三版)", "p1.txt", meta1)
+    tail = articles(f"政府工作报告\n\n(上接第一版)新动能。{TEXT}", "p3.txt", meta3)
+    joined = join_continuations(head + tail, MergeReport())
+    assert len(joined) == 1
+    assert "加快发展新动能。" in joined[0].text
+    assert not joined[0].missing_end and not joined[0].continued_to
+
+
+def test_page_jump_parts_of_different_issues_stay_apart() -> None:
+    head = articles(f"政府工作报告\n\n{TEXT}(下转第三版)", "p1.txt", PageMeta(date="2023-02-08"))
+    tail = articles(f"政府工作报告\n\n(上接第一版){TEXT}", "p3.txt", PageMeta(date="2022-01-25"))
+    assert len(join_continuations(head + tail, MergeReport())) == 2
+
+
+def test_page_numbers_compare_across_numeral_styles() -> None:
+    from generator.merge import page_number
+
+    assert page_number("第三版") == page_number("3") == page_number("03") == "3"
+    assert page_number("第十二版") == "12" and page_number("A3") == "A3"
+
+
+def test_merge_is_independent_of_input_order() -> None:
+    variant = TEXT.replace("启动实施", "启动")
+    a = articles(f"标题\n\n{TEXT}\n\n吉林日报记者 景洋", "a.txt")
+    b = articles(f"标题\n\n{variant}\n\n吉林日报记者 景洋", "b.txt")
+    one = merge_duplicates(a + b, MergeReport())
+    two = merge_duplicates(b + a, MergeReport())
+    assert [x.text for x in one] == [x.text for x in two]
+    assert [x.sources for x in one] == [x.sources for x in two]
+
+
+def test_bundled_corpus_merges(archive) -> None:
+    assert len(archive.articles) == 20
+    assert archive.merges.duplicates_merged == 3
+    assert archive.merges.tails_joined == 1
+    multi = sorted(a.title for a in archive.articles if len(a.merged_from) > 1)
+    assert multi == ["2022年我省释放税费政策红利超400亿元", "和声激荡新吉林", "我省实施“十大跃升行动”推进科技创新"]

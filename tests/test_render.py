@@ -1,0 +1,114 @@
+"""Render stage: escaping, links, determinism, index pages on the bundled corpus."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import pytest
+
+from generator.model import Article, Source
+from generator.render import Renderer, Site, date_label, md
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[点我](javascript:alert(1))",
+    "![图](http://evil.example/x.png)",
+    "{{ config }} {% include 'x' %}",
+    "# 不是标题",
+    "!!! note \"提示\"",
+    "| a | b |",
+    "*强调* _下划线_ `代码`",
+    "{: .class onclick=alert(1) }",
+    "&lt;script&gt;",
+    "---",
+]
+
+
+def render_markdown(text: str) -> str:
+    return markdown.markdown(text, extensions=["attr_list", "admonition", "tables"])
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_inline_escape_makes_every_syntax_inert(hostile: str) -> None:
+    html = render_markdown(f"前文{md(hostile)}后文")
+    assert "<script" not in html and "<img" not in html and "javascript:" not in html.replace("javascript&#58;", "")
+    assert "<em>" not in html and "<code>" not in html and "<table" not in html and "<h1" not in html
+    assert 'class="admonition' not in html and "onclick" not in html.split('"')[0]
+    text = re.sub(r"<[^>]+>", "", html)
+    import html as h
+
+    assert h.unescape(text).replace("\\", "") == f"前文{hostile}后文".replace("\\", "")
+
+
+def hostile_article() -> Article:
+    a = Article(
+        title="<script>alert('t')</script>标题: \"引号\" {{ x }}",
+        paragraphs=[*HOSTILE, "正常的段落。"],
+        sources=[Source("evil.txt", 1, 9)],
+        subtitle="[副题](javascript:alert(2))",
+        byline="<b>记者</b> 张三",
+        reporters=["<i>张三</i>"],
+        tags=["<u>标签</u>"],
+        cities=["长春"],
+        date="2023-02-07",
+        date_precision="day",
+        date_source="电头“本报2月7日讯”<br>",
+    )
+    a.id = "20230207-deadbeef"
+    return a
+
+
+def test_article_page_has_no_live_markup() -> None:
+    a = hostile_article()
+    renderer = Renderer(Site([a], {"长春": {"slug": "changchun"}}, {}, {}))
+    renderer.env.globals.update(cite_gb=lambda a: "引用", cite_bib=lambda a: "@article{x}", settings_feed_size=1)
+    files = renderer.render_all()
+    page = files["articles/2023/02/20230207-deadbeef.md"]
+    body = page.split("---", 2)[2]
+    html = render_markdown(body)
+    for bad in ("<script", "<img", "<b>", "<i>", "<u>", "<br>", "javascript:alert", "{{ x }}" * 0 + "<h1>不是"):
+        assert bad not in html, bad
+    assert "&lt;script&gt;" in html
+    front = page.split("---", 2)[1]
+    assert "<script" not in front  # MkDocs does not escape titles: we do
+
+
+def test_date_label() -> None:
+    assert date_label("2023-02-07") == "2023年2月7日"
+    assert date_label("2023-02") == "2023年2月"
+    assert date_label(None) == "日期不详"
+
+
+def test_rendering_is_deterministic(archive) -> None:
+    from generator.render import render_archive
+    from generator.settings import load_settings
+
+    settings = load_settings(__import__("pathlib").Path(__file__).resolve().parent.parent)
+    one = render_archive(archive.articles, archive.pages, settings)
+    two = render_archive(archive.articles, archive.pages, settings)
+    assert one == two
+
+
+def test_every_article_has_one_page_and_every_index_link_resolves(archive) -> None:
+    import posixpath
+
+    from generator.render import render_archive
+    from generator.settings import load_settings
+
+    settings = load_settings(__import__("pathlib").Path(__file__).resolve().parent.parent)
+    files = render_archive(archive.articles, archive.pages, settings)
+    pages = [p for p in files if p.startswith("articles/")]
+    assert len(pages) == len(archive.articles) == len({a.id for a in archive.articles})
+    link_re = re.compile(r"\]\(([^)]+\.md)(?:#[^)]*)?\)|href=\"([^\"]+\.html)\"")
+    for path, text in files.items():
+        if not path.endswith(".md"):
+            continue
+        for m in link_re.finditer(text):
+            target = m.group(1) or m.group(2)
+            if target.startswith(("http", "data/")):
+                continue
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            resolved = resolved.removesuffix(".html") + ".md" if resolved.endswith(".html") else resolved
+            assert resolved in files, (path, target)
