@@ -204,6 +204,16 @@ def test_stopwords_file():
     assert not (set(lines) & tags.user_words())
 
 
+def test_alias_file():
+    aliases = tags._aliases()
+    assert aliases.mapping["长春市"] == "长春"
+    assert aliases.mapping["新能源车"] == "新能源汽车"
+    for variant, target in aliases.mapping.items():
+        assert tags.allowed_tag(target), (variant, target)
+        assert target not in aliases.mapping, (variant, target)  # chains are resolved
+    assert all(tags.allowed_tag(word) for word in tags.user_words())
+
+
 def test_jieba_stop_words_copy_is_current():
     from jieba.analyse.tfidf import KeywordExtractor
 
