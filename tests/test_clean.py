@@ -38,16 +38,26 @@ def test_column_wrap_spaces_are_removed_in_prose(raw: str, expected: str) -> Non
 
 
 def test_latin_words_keep_their_spaces() -> None:
-    assert clean("他说,iPhone 14 Pro 在长春发售。", wrapped=False) == "他说，iPhone 14 Pro 在长春发售。"
+    assert (
+        clean("他说,iPhone 14 Pro 在长春发售。", wrapped=False)
+        == "他说，iPhone 14 Pro 在长春发售。"
+    )
 
 
 def test_numbers_and_times_are_untouched() -> None:
-    assert clean("年产能139.35万吨,10:30开始,共1,000人。") == "年产能139.35万吨，10:30开始，共1,000人。"
+    assert (
+        clean("年产能139.35万吨,10:30开始,共1,000人。")
+        == "年产能139.35万吨，10:30开始，共1,000人。"
+    )
 
 
 @pytest.mark.parametrize(
     "headline",
-    ["数字赋能 助力惠企惠民政策直达", "提升民生服务质量 擦亮基层治理底色", "优环境 抓项目 强信心 开新局"],
+    [
+        "数字赋能 助力惠企惠民政策直达",
+        "提升民生服务质量 擦亮基层治理底色",
+        "优环境 抓项目 强信心 开新局",
+    ],
 )
 def test_headline_spaces_are_kept_on_clean_pages(headline: str) -> None:
     assert fix_heading_spaces(headline, wrapped_page=False) == headline
@@ -69,29 +79,44 @@ def test_byline_spaces_are_kept_and_glued_bylines_split() -> None:
     body, byline = split_glued_byline("…在携手前行中共享发展机遇,实现合 吉林日报记者 张伟国 代黎黎")
     assert body == "…在携手前行中共享发展机遇,实现合"
     assert byline == "吉林日报记者 张伟国 代黎黎"
-    assert split_glued_byline("军人事务厅厅长。城市晚报全媒体记者 陆续")[1] == "城市晚报全媒体记者 陆续"
+    assert (
+        split_glued_byline("军人事务厅厅长。城市晚报全媒体记者 陆续")[1]
+        == "城市晚报全媒体记者 陆续"
+    )
 
 
-@pytest.mark.parametrize("sentence", ["记者从珲春综合保税区管理局了解到,", "王春宇告诉记者", "接受记者采访时表示"])
+@pytest.mark.parametrize(
+    "sentence", ["记者从珲春综合保税区管理局了解到,", "王春宇告诉记者", "接受记者采访时表示"]
+)
 def test_sentences_mentioning_reporters_are_not_bylines(sentence: str) -> None:
     assert split_glued_byline(sentence)[1] is None
 
 
 def test_dateline_spaces_between_names_are_kept() -> None:
-    assert clean("本报2月7日讯(记者刘勃 张宽)历时6天的比赛今天收官。").startswith("本报2月7日讯（记者刘勃 张宽）")
+    assert clean("本报2月7日讯(记者刘勃 张宽)历时6天的比赛今天收官。").startswith(
+        "本报2月7日讯（记者刘勃 张宽）"
+    )
 
 
 def test_quotes_are_paired_and_a_stray_single_quote_opens() -> None:
-    assert normalise_punctuation('围绕 \'六城联动"总体布局,以"一主"为引领') == "围绕 “六城联动”总体布局，以“一主”为引领"
+    assert (
+        normalise_punctuation('围绕 \'六城联动"总体布局,以"一主"为引领')
+        == "围绕 “六城联动”总体布局，以“一主”为引领"
+    )
     assert normalise_punctuation('他说:"好。"') == "他说：“好。”"
 
 
 def test_leading_hyphen_becomes_dash() -> None:
-    assert normalise_punctuation("-白山市与长春市开展对接合作走笔") == "——白山市与长春市开展对接合作走笔"
+    assert (
+        normalise_punctuation("-白山市与长春市开展对接合作走笔")
+        == "——白山市与长春市开展对接合作走笔"
+    )
 
 
 def test_parentheses_around_chinese_become_full_width() -> None:
-    assert normalise_punctuation("驻车换乘(P+R)停车场、各市(州)") == "驻车换乘(P+R)停车场、各市（州）"
+    assert (
+        normalise_punctuation("驻车换乘(P+R)停车场、各市(州)") == "驻车换乘(P+R)停车场、各市（州）"
+    )
 
 
 @pytest.mark.parametrize(
@@ -131,7 +156,10 @@ def test_every_rule_changes_something_and_has_a_note() -> None:
 
 
 def test_corrections_are_recorded_with_file_and_line() -> None:
-    page = RawPage("x.txt", [Line(1, "标题"), Line(2, ""), Line(3, "提请省人大常委会审议审议地方性法规草案9部。")])
+    page = RawPage(
+        "x.txt",
+        [Line(1, "标题"), Line(2, ""), Line(3, "提请省人大常委会审议审议地方性法规草案9部。")],
+    )
     cleaned = clean_page(page)
     assert [(c.raw, c.fixed, c.file, c.line) for c in cleaned.corrections] == [
         ("审议审议", "审议", "x.txt", 3)
@@ -145,18 +173,32 @@ def test_apply_rules_reports_each_change() -> None:
 
 
 def test_wrap_spaced_detects_column_wrapped_pages() -> None:
-    wrapped = ["近年来,长春市与延边州坚持高层高 位推动,紧密牵手促合作,深入谋划对接事 项,推动签约抓落地,促成一个个对接项目 在延边开花结果"] * 2
-    clean_lines = ["近年来，长春市与延边州坚持高层高位推动，紧密牵手促合作，深入谋划对接事项，推动签约抓落地。"]
+    wrapped = [
+        "近年来,长春市与延边州坚持高层高 位推动,紧密牵手促合作,深入谋划对接事 项,推动签约抓落地,促成一个个对接项目 在延边开花结果"
+    ] * 2
+    clean_lines = [
+        "近年来，长春市与延边州坚持高层高位推动，紧密牵手促合作，深入谋划对接事项，推动签约抓落地。"
+    ]
     assert wrap_spaced(wrapped)
     assert not wrap_spaced(clean_lines)
-    assert not wrap_spaced(["本报2月7日讯(记者刘勃 张宽)历时6天的比赛今天收官,我省射击队表现出色。"] * 3)
+    assert not wrap_spaced(
+        ["本报2月7日讯(记者刘勃 张宽)历时6天的比赛今天收官,我省射击队表现出色。"] * 3
+    )
 
 
 def test_join_broken_paragraphs_mid_word_and_mid_sentence() -> None:
     head = "“十大跃升行动”包括实施区域创新体系效能跃升行动、优良科技创新生态跃升行动、科技支撑民生发展跃升行动、医药"
-    paras = [head, "强省建设跃升行动。", "去年，延边州主要负责同志推动对接", "合作项目向县市级延伸。"]
+    paras = [
+        head,
+        "强省建设跃升行动。",
+        "去年，延边州主要负责同志推动对接",
+        "合作项目向县市级延伸。",
+    ]
     joined, joins = join_broken(paras)
-    assert joined == [head + "强省建设跃升行动。", "去年，延边州主要负责同志推动对接合作项目向县市级延伸。"]
+    assert joined == [
+        head + "强省建设跃升行动。",
+        "去年，延边州主要负责同志推动对接合作项目向县市级延伸。",
+    ]
     assert joins == [(0, 1), (2, 3)]
 
 

@@ -106,4 +106,8 @@ def test_bundled_corpus_merges(archive) -> None:
     assert archive.merges.duplicates_merged == 3
     assert archive.merges.tails_joined == 1
     multi = sorted(a.title for a in archive.articles if len(a.merged_from) > 1)
-    assert multi == ["2022年我省释放税费政策红利超400亿元", "和声激荡新吉林", "我省实施“十大跃升行动”推进科技创新"]
+    assert multi == [
+        "2022年我省释放税费政策红利超400亿元",
+        "和声激荡新吉林",
+        "我省实施“十大跃升行动”推进科技创新",
+    ]

@@ -17,7 +17,7 @@ HOSTILE = [
     "![图](http://evil.example/x.png)",
     "{{ config }} {% include 'x' %}",
     "# 不是标题",
-    "!!! note \"提示\"",
+    '!!! note "提示"',
     "| a | b |",
     "*强调* _下划线_ `代码`",
     "{: .class onclick=alert(1) }",
@@ -33,8 +33,14 @@ def render_markdown(text: str) -> str:
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_inline_escape_makes_every_syntax_inert(hostile: str) -> None:
     html = render_markdown(f"前文{md(hostile)}后文")
-    assert "<script" not in html and "<img" not in html and "javascript:" not in html.replace("javascript&#58;", "")
-    assert "<em>" not in html and "<code>" not in html and "<table" not in html and "<h1" not in html
+    assert (
+        "<script" not in html
+        and "<img" not in html
+        and "javascript:" not in html.replace("javascript&#58;", "")
+    )
+    assert (
+        "<em>" not in html and "<code>" not in html and "<table" not in html and "<h1" not in html
+    )
     assert 'class="admonition' not in html
     assert not re.search(r"<[^>]*\b(onclick|onerror|class=)", html)  # no attributes injected
     text = re.sub(r"<[^>]+>", "", html)
@@ -64,7 +70,9 @@ def hostile_article() -> Article:
 def test_article_page_has_no_live_markup() -> None:
     a = hostile_article()
     renderer = Renderer(Site([a], {"长春": {"slug": "changchun"}}, {}, {}))
-    renderer.env.globals.update(cite_gb=lambda a: "引用", cite_bib=lambda a: "@article{x}", settings_feed_size=1)
+    renderer.env.globals.update(
+        cite_gb=lambda a: "引用", cite_bib=lambda a: "@article{x}", settings_feed_size=1
+    )
     files = renderer.render_all()
     page = files["articles/2023/02/20230207-deadbeef.md"]
     body = page.split("---", 2)[2]
@@ -112,5 +120,7 @@ def test_every_article_has_one_page_and_every_index_link_resolves(archive) -> No
             if target.startswith(("http", "data/")):
                 continue
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
-            resolved = resolved.removesuffix(".html") + ".md" if resolved.endswith(".html") else resolved
+            resolved = (
+                resolved.removesuffix(".html") + ".md" if resolved.endswith(".html") else resolved
+            )
             assert resolved in files, (path, target)

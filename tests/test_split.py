@@ -20,7 +20,11 @@ BODY = "记者从会上了解到，今年全省将继续推进项目建设，加
 
 
 def test_plain_headlines_and_end_bylines() -> None:
-    arts = split_page(page(f"第一篇标题\n\n{BODY}\n\n吉林日报记者 张三\n\n第二篇标题\n\n{BODY}\n\n城市晚报全媒体记者 李四"))
+    arts = split_page(
+        page(
+            f"第一篇标题\n\n{BODY}\n\n吉林日报记者 张三\n\n第二篇标题\n\n{BODY}\n\n城市晚报全媒体记者 李四"
+        )
+    )
     assert [a.title for a in arts] == ["第一篇标题", "第二篇标题"]
     assert [a.byline for a in arts] == ["吉林日报记者 张三", "城市晚报全媒体记者 李四"]
     assert all(a.paragraphs == [BODY] for a in arts)
@@ -29,12 +33,18 @@ def test_plain_headlines_and_end_bylines() -> None:
 def test_markdown_headings_kicker_title_subtitle() -> None:
     text = f"## 长春市创新优化营商环境\n\n# 数字赋能 助力惠企惠民政策直达\n\n本报讯(记者孙红丽){BODY}\n\n## 射击冠军赛收官\n\n### 我省射击队收获一金一铜\n\n本报2月7日讯(记者刘勃 张宽){BODY}"
     a, b = split_page(page(text))
-    assert (a.kicker, a.title, a.subtitle) == ("长春市创新优化营商环境", "数字赋能 助力惠企惠民政策直达", None)
+    assert (a.kicker, a.title, a.subtitle) == (
+        "长春市创新优化营商环境",
+        "数字赋能 助力惠企惠民政策直达",
+        None,
+    )
     assert (b.kicker, b.title, b.subtitle) == (None, "射击冠军赛收官", "我省射击队收获一金一铜")
 
 
 def test_colon_kicker() -> None:
-    (a,) = split_page(page(f"## 珲春:\n\n### 提升民生服务质量 擦亮基层治理底色\n\n本报讯(记者相文雅){BODY}"))
+    (a,) = split_page(
+        page(f"## 珲春:\n\n### 提升民生服务质量 擦亮基层治理底色\n\n本报讯(记者相文雅){BODY}")
+    )
     assert a.kicker == "珲春：" and a.title == "提升民生服务质量 擦亮基层治理底色"
 
 
@@ -50,7 +60,9 @@ def test_dateline_articles_split_without_bylines() -> None:
 
 
 def test_glued_byline_closes_the_article() -> None:
-    arts = split_page(page(f"标题一\n\n{BODY}实现合 吉林日报记者 张伟国 代黎黎\n\n标题二\n\n{BODY}"))
+    arts = split_page(
+        page(f"标题一\n\n{BODY}实现合 吉林日报记者 张伟国 代黎黎\n\n标题二\n\n{BODY}")
+    )
     assert arts[0].byline == "吉林日报记者 张伟国 代黎黎"
     assert arts[0].paragraphs[-1].endswith("实现合")
     assert arts[1].title == "标题二"
@@ -61,7 +73,11 @@ def test_byline_under_the_title_and_section_heads() -> None:
     (a,) = split_page(page(text))
     assert a.title == "开创新局面" and a.subtitle == "——精读政府工作报告"
     assert a.byline == "本报记者 孟凡明 柳青"
-    assert [a.paragraphs[i] for i in a.section_heads] == ["回眸2022年", "行稳致远勇作为", "关键词：建设现代化产业体系"]
+    assert [a.paragraphs[i] for i in a.section_heads] == [
+        "回眸2022年",
+        "行稳致远勇作为",
+        "关键词：建设现代化产业体系",
+    ]
 
 
 def test_lead_above_the_title_joins_the_article_and_page_header_is_metadata() -> None:
@@ -74,7 +90,11 @@ def test_lead_above_the_title_joins_the_article_and_page_header_is_metadata() ->
 
 
 def test_column_banner_is_not_body() -> None:
-    (a,) = split_page(page(f"和声激荡新吉林\n\n——对接合作综述\n\n优环境 抓项目 强信心 开新局\n\n{BODY}\n\n吉林日报记者 邱国强"))
+    (a,) = split_page(
+        page(
+            f"和声激荡新吉林\n\n——对接合作综述\n\n优环境 抓项目 强信心 开新局\n\n{BODY}\n\n吉林日报记者 邱国强"
+        )
+    )
     assert a.column == "优环境 抓项目 强信心 开新局"
     assert a.subtitle == "——对接合作综述"
     assert a.paragraphs == [BODY]
@@ -95,14 +115,16 @@ def test_photo_caption_is_its_own_item() -> None:
 
 
 def test_sidebar_profile_starts_a_new_item() -> None:
-    text = f"某某接受纪律审查和监察调查\n\n某某涉嫌严重违纪违法，目前正接受纪律审查和监察调查。\n\n某某简历\n\n某某，男，汉族，1964年3月生，吉林梨树人。\n\n2018年10月，任某厅党组书记、厅长。城市晚报全媒体记者 陆续"
+    text = "某某接受纪律审查和监察调查\n\n某某涉嫌严重违纪违法，目前正接受纪律审查和监察调查。\n\n某某简历\n\n某某，男，汉族，1964年3月生，吉林梨树人。\n\n2018年10月，任某厅党组书记、厅长。城市晚报全媒体记者 陆续"
     a, b = split_page(page(text))
     assert a.kind == "brief" and b.kind == "profile"
     assert b.title == "某某简历" and b.byline == "城市晚报全媒体记者 陆续"
 
 
 def test_page_jump_markers_are_metadata() -> None:
-    (a,) = split_page(page(f"政府工作报告\n\n(上接第一版){BODY}\n\n二、2022年工作安排\n\n{BODY}(下转第三版)"))
+    (a,) = split_page(
+        page(f"政府工作报告\n\n(上接第一版){BODY}\n\n二、2022年工作安排\n\n{BODY}(下转第三版)")
+    )
     assert a.continued_from == "第一版" and a.continued_to == "第三版"
     assert a.missing_start and a.missing_end
     assert all("上接" not in p and "下转" not in p for p in a.paragraphs)
@@ -123,7 +145,11 @@ def test_last_line_without_newline_is_kept() -> None:
 
 
 def test_headless_fragment_is_marked_missing_start() -> None:
-    arts = split_page(page(f"标题\n\n{BODY}\n\n吉林日报记者 甲乙\n\n用国际创新资源，在优势互补重点领域加强科研合作。\n\n吉林日报记者 景洋"))
+    arts = split_page(
+        page(
+            f"标题\n\n{BODY}\n\n吉林日报记者 甲乙\n\n用国际创新资源，在优势互补重点领域加强科研合作。\n\n吉林日报记者 景洋"
+        )
+    )
     assert arts[1].title_inferred and arts[1].missing_start
 
 
