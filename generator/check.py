@@ -22,7 +22,7 @@ def warnings_for(a: Article) -> list[str]:
         found.append("缺开头")
     if a.missing_end:
         found.append("缺结尾")
-    if any(ch in SUSPECT or unicodedata.category(ch) in ("Co", "Cc") for ch in a.text):
+    if any(ch in SUSPECT or (unicodedata.category(ch) in ("Co", "Cc") and ch != "\n") for ch in a.text):
         found.append("可疑字符")
     if chars < SHORT_CHARS and a.kind != "photo":
         found.append("过短")
