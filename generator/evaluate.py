@@ -247,7 +247,9 @@ def evaluate(articles: list[Article], gold_path: Path, corpus: Path) -> tuple[st
         if g.get("date"):
             dated += 1
             ok_dates += a.date in acceptable and a.date is not None
-        consistent = any(x and (x.startswith(a.date) or a.date.startswith(x)) for x in acceptable)
+        consistent = a.date is None or any(
+            x and (x.startswith(a.date) or a.date.startswith(x)) for x in acceptable
+        )
         if a.date is not None and not consistent:
             contradict += 1
             out.append(

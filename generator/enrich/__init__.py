@@ -30,7 +30,7 @@ def enrich(articles: list[Article], workers: int | None = None) -> list[Article]
     people.resolve_paper(articles)
     dates.assign_dates(articles)
     for a in articles:
-        home = a.meta.city
+        home = a.meta.city or people.paper_city(a.paper)  # 我市 in 城市晚报 is 长春
         heading = " ".join(filter(None, [a.kicker, a.title, a.subtitle]))
         a.cities, a.places = places.find_places(heading, a.paragraphs, home_city=home, date=a.date)
     _tag_all(articles, workers)
