@@ -12,6 +12,11 @@ LONG_CHARS = 8000
 SUSPECT = set("\ufffd\u25a1\u25a0\ufffc")  # replacement, empty boxes
 
 
+def _suspect(ch: str) -> bool:
+    """Replacement marks, empty boxes, private-use and control characters."""
+    return ch in SUSPECT or (unicodedata.category(ch) in ("Co", "Cc") and ch != "\n")
+
+
 def warnings_for(a: Article) -> list[str]:
     """Quality warnings for one article (also shown on its page)."""
     found = list(a.warnings)
@@ -22,7 +27,7 @@ def warnings_for(a: Article) -> list[str]:
         found.append("缺开头")
     if a.missing_end:
         found.append("缺结尾")
-    if any(ch in SUSPECT or (unicodedata.category(ch) in ("Co", "Cc") and ch != "\n") for ch in a.text):
+    if any(_suspect(ch) for ch in a.text):
         found.append("可疑字符")
     if chars < SHORT_CHARS and a.kind != "photo":
         found.append("过短")

@@ -277,7 +277,8 @@ def page_number(label: str | None) -> str:
     if text and all(c in _NUMERALS or c == "十" for c in text):
         if "十" in text:
             tens, _, ones = text.partition("十")
-            return str((_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_NUMERALS.get(ones, 0) if ones else 0))
+            tens_value = _NUMERALS.get(tens, 1) if tens else 1
+            return str(tens_value * 10 + (_NUMERALS.get(ones, 0) if ones else 0))
         return str(int("".join(str(_NUMERALS[c]) for c in text)))
     return text.lstrip("0") or text
 

@@ -7,7 +7,12 @@ from generator.model import Article, Problem, Source
 
 
 def make(**kw) -> Article:
-    base = dict(title="标题", paragraphs=["正文" * 30 + "。"], sources=[Source("a.txt", 1, 3)], byline="吉林日报记者 张三")
+    base = dict(
+        title="标题",
+        paragraphs=["正文" * 30 + "。"],
+        sources=[Source("a.txt", 1, 3)],
+        byline="吉林日报记者 张三",
+    )
     base.update(kw)
     return Article(**base)
 

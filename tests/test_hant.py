@@ -54,9 +54,13 @@ def test_every_article_title_and_body_equal_official_opencc(archive, editions) -
                 assert t == convert_text(s, settings.opencc)
                 overridden += 1
             checked += 1
-        assert t_title == plain.convert(s_title) or any(simp in s_title for simp, _ in override_pairs)
+        assert t_title == plain.convert(s_title) or any(
+            simp in s_title for simp, _ in override_pairs
+        )
     assert checked > 200
-    print(f"hant: {len(archive.articles)} articles, {checked} paragraphs equal OpenCC, {overridden} via overrides")
+    print(
+        f"hant: {len(archive.articles)} articles, {checked} paragraphs equal OpenCC, {overridden} via overrides"
+    )
 
 
 def test_paths_and_ids_are_the_same_in_both_editions(editions) -> None:
@@ -67,7 +71,12 @@ def test_paths_and_ids_are_the_same_in_both_editions(editions) -> None:
     assert s_ids == [r["id"] for r in t_rows]
     s_rows = [json.loads(line) for line in hans["data/corpus.jsonl"].splitlines()]
     for s, t in zip(s_rows, t_rows, strict=True):
-        assert (s["url"], s["date"], s["sources"], s["corrections"]) == (t["url"], t["date"], t["sources"], t["corrections"])
+        assert (s["url"], s["date"], s["sources"], s["corrections"]) == (
+            t["url"],
+            t["date"],
+            t["sources"],
+            t["corrections"],
+        )
         assert t["title"] == convert_text(s["title"])
 
 
@@ -89,7 +98,10 @@ def test_source_pages_keep_the_raw_text_as_printed(editions) -> None:
 @pytest.mark.parametrize(("simplified", "traditional"), overrides("s2t"))
 def test_each_override_is_needed_and_applied(simplified: str, traditional: str) -> None:
     assert opencc.OpenCC("s2t").convert(simplified) != traditional  # OpenCC alone gets it wrong
-    assert convert_text(f"推动{simplified}发展", "s2t") == opencc.OpenCC("s2t").convert("推动") + traditional + "發展"
+    assert (
+        convert_text(f"推动{simplified}发展", "s2t")
+        == opencc.OpenCC("s2t").convert("推动") + traditional + "發展"
+    )
 
 
 def test_official_opencc_handles_jilin_place_names() -> None:

@@ -69,7 +69,8 @@ def _dateline_byline(dateline: str):
 
 def _tag_one(job: tuple[str, list[str], list[str]]) -> tuple[list[str], list[str]]:
     title, paragraphs, exclude = job
-    return tags.extract_tags(title, paragraphs, exclude=exclude), tags.assign_topics(title, paragraphs)
+    found = tags.extract_tags(title, paragraphs, exclude=exclude)
+    return found, tags.assign_topics(title, paragraphs)
 
 
 def _tag_all(articles: list[Article], workers: int | None) -> None:
