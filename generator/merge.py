@@ -221,6 +221,9 @@ def _combine(copies: list[Article]) -> Article:
         dateline=best.dateline or next((c.dateline for c in others if c.dateline), None),
         notes=list(best.notes),
     )
+    if merged.dateline and not best.dateline:
+        donor = next(c for c in others if c.dateline == merged.dateline)
+        merged.notes.append(f"电头“{merged.dateline}”取自{donor.sources[0].file}的版本")
     for c in others:
         src = c.sources[0]
         ratio = _similarity(best, c)

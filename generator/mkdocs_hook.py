@@ -13,35 +13,45 @@ import os
 import sys
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
 log = logging.getLogger("mkdocs.hooks.archive")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@event_priority(100)  # before the search plugin, which checks its dictionaries exist
 def on_config(config, **kwargs):
-    """Hide the script switch when the Traditional edition is switched off."""
+    """Prepare the Traditional jieba dictionaries; hide the switch if that edition is off."""
     archive = (config.extra or {}).get("archive") or {}
     if not archive.get("hant", True):
         config.extra["script_switch"] = None
+    elif config.theme.get("language") == "zh-Hant":
+        _settings_and_dictionaries()
     return config
+
+
+def _settings_and_dictionaries():
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from generator.hant import jieba_dictionaries
+    from generator.settings import load_settings
+
+    settings = load_settings(ROOT)
+    if settings.hant:
+        jieba_dictionaries(settings, ROOT / ".cache")
+    return settings
 
 
 def on_pre_build(config, **kwargs) -> None:
     """Regenerate the Markdown before MkDocs reads the docs folder."""
     if os.environ.get("ARCHIVE_SKIP_GENERATE") == "1":
         return
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
+    settings = _settings_and_dictionaries()
     from generator.__main__ import generate
     from generator.progress import Progress
-    from generator.settings import load_settings
 
-    settings = load_settings(ROOT)
     settings.lock_wait = 60
     archive = generate(settings, Progress(quiet=True))
-    if settings.hant:
-        from generator.hant import jieba_dictionaries
-
-        jieba_dictionaries(settings, ROOT / ".cache")
     log.info("archive: %d articles generated from %s", len(archive.articles), settings.corpus)
     for problem in archive.problems:
         log.info("archive: %s", problem)
