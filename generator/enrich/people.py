@@ -146,6 +146,8 @@ _COMMON_SURNAMES = set(
     "宗瞿桂全佟应臧闵邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟官封谈匡鞠惠"
     "荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺代朴文"
 )
+COMMON_SURNAMES = frozenset(_COMMON_SURNAMES)  # public: tags use it to spot names
+
 # Characters that never occur in a name and words that are not names: they keep
 # body sentences that mention 记者 (记者了解到, 接受记者采访) from reading as bylines.
 _NOT_NAME_CHARS = set("了们的从到是说讯电摄访悉诉称据等并及对把被让这那其该各都也就还又再已")

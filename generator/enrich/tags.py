@@ -401,6 +401,32 @@ def allowed_tag(word: str) -> bool:
     )
 
 
+# Surnames that rarely begin an ordinary word (unlike 高, 金, 白, 惠, 全 …): an
+# unknown word starting with one of them is almost always a person's name.
+NAME_INITIALS = frozenset(
+    "王李张刘陈杨赵吴周徐孙朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡杜魏吕丁沈姚卢"
+    "姜崔谭陆汪范廖贾夏韦邹孟熊秦邱尹薛闫段侯史陶黎贺顾郝龚邵"
+)
+
+
+def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> bool:
+    """A person's name or part of one (张琼 of 张琼月, 海滨 of 黎海滨).
+
+    Either an unknown word starting with a common surname, or a word that in
+    this text only ever follows a surname character.
+    """
+    from .people import COMMON_SURNAMES
+
+    if not 2 <= len(word) <= 3 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return False
+    if not has_word(word) and word[0] in NAME_INITIALS:
+        return True
+    positions = [m.start() for m in re.finditer(re.escape(word), text)]
+    return bool(positions) and all(
+        p > 0 and text[p - 1] in COMMON_SURNAMES and not has_word(text[p - 1] + word) for p in positions
+    )
+
+
 def _select(
     weighted: Iterable[tuple[str, float]],
     counts: dict[str, int],
@@ -439,6 +465,8 @@ def _select(
                     masked = masked.replace(container, "\x00")
             if word not in masked:  # only ever seen inside an excluded word
                 continue
+        if _looks_like_name(word, has_word, text):
+            continue
         tag = aliases.canonical(word, candidates)
         if tag in excluded or not allowed_tag(tag):
             continue
