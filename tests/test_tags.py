@@ -493,3 +493,16 @@ def test_review_corpus_tags():
         topics = tags.assign_topics(a["title"], a["paragraphs"])
         print(f"{a['file'][:3]} {a['title'][:30]:<30} | {' '.join(found)} | {' / '.join(topics)}")
         assert_clean(found, exclude)
+
+
+def test_person_names_and_their_parts_are_not_tags():
+    title = "我省小将张琼月夺得金牌"
+    paras = [
+        "张琼月在女子50米步枪三种姿势决赛中勇夺金牌，张琼月表现出色。",
+        "吉林省退役军人事务厅原厅长黎海滨接受审查，黎海滨涉嫌严重违纪违法。",
+        "惠企政策直达，惠企服务更便捷，惠企平台上线。",
+    ]
+    found = tags.extract_tags(title, paras)
+    assert "张琼" not in found and "张琼月" not in found  # unknown word starting with a surname
+    assert "海滨" not in found  # a dictionary word, but here only ever the given name of 黎海滨
+    assert "惠企" in found  # 惠 is a surname too, but starts ordinary words
