@@ -249,15 +249,7 @@ class Renderer:
             )
         self.page("index.md", "home.md.j2", latest=ordered[:LATEST], chart_rows=month_chart(site))
         self.page("tags/index.md", "tags_index.md.j2")
-        for tag, items in site.tag_index.items():
-            self.page(
-                site.tag_path(tag),
-                "list.md.j2",
-                heading=f"标签：{tag}",
-                kind="标签",
-                items=items,
-                up="tags/index.md",
-            )
+        self.listing(site.tag_index, site.tag_path, "标签", "tags/index.md")
         self.page("cities/index.md", "cities_index.md.j2", chart_rows=city_chart(site))
         for city, items in site.city_index.items():
             counties = [c for c in site.city_index if site.cities.get(c, {}).get("parent") == city]
@@ -281,37 +273,18 @@ class Renderer:
                 )
         self.render_dates()
         self.page("reporters/index.md", "reporters_index.md.j2")
-        for name, items in site.reporter_index.items():
-            self.page(
-                site.reporter_path(name),
-                "list.md.j2",
-                heading=f"记者：{name}",
-                kind="记者",
-                items=items,
-                up="reporters/index.md",
-            )
+        self.listing(site.reporter_index, site.reporter_path, "记者", "reporters/index.md")
         self.page("papers/index.md", "papers_index.md.j2")
-        for name, items in site.paper_index.items():
-            self.page(
-                site.paper_path(name),
-                "list.md.j2",
-                heading=f"报纸：{name}",
-                kind="报纸",
-                items=items,
-                up="papers/index.md",
-            )
+        self.listing(site.paper_index, site.paper_path, "报纸", "papers/index.md")
         self.page("topics/index.md", "topics_index.md.j2")
-        for name, items in site.topic_index.items():
-            self.page(
-                site.topic_path(name),
-                "list.md.j2",
-                heading=f"专题：{name}",
-                kind="专题",
-                items=items,
-                up="topics/index.md",
-            )
+        self.listing(site.topic_index, site.topic_path, "专题", "topics/index.md")
         self.page("about.md", "about.md.j2")
         return self.files
+
+    def listing(self, index: dict[str, list[Article]], path_of, kind: str, up: str) -> None:
+        """One list page per key of ``index`` (a tag, reporter, paper or topic)."""
+        for name, items in index.items():
+            self.page(path_of(name), "list.md.j2", heading=f"{kind}：{name}", kind=kind, items=items, up=up)
 
     def render_dates(self) -> None:
         site = self.site
