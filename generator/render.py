@@ -284,7 +284,14 @@ class Renderer:
     def listing(self, index: dict[str, list[Article]], path_of, kind: str, up: str) -> None:
         """One list page per key of ``index`` (a tag, reporter, paper or topic)."""
         for name, items in index.items():
-            self.page(path_of(name), "list.md.j2", heading=f"{kind}：{name}", kind=kind, items=items, up=up)
+            self.page(
+                path_of(name),
+                "list.md.j2",
+                heading=f"{kind}：{name}",
+                kind=kind,
+                items=items,
+                up=up,
+            )
 
     def render_dates(self) -> None:
         site = self.site
