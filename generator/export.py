@@ -61,6 +61,7 @@ def record(article: Article, convert: Callable[[str], str] | None = None) -> dic
         "continued_from": article.continued_from,
         "continued_to": article.continued_to,
         "confidence": article.confidence,
+        "warnings": [c(w) for w in article.warnings],
         "script": article.script,
         "dateline": cv(article.dateline),
         "byline": cv(article.byline),

@@ -55,3 +55,26 @@ def on_pre_build(config, **kwargs) -> None:
     log.info("archive: %d articles generated from %s", len(archive.articles), settings.corpus)
     for problem in archive.problems:
         log.info("archive: %s", problem)
+
+
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
+
+
+def on_post_build(config, **kwargs) -> None:
+    """An empty sitemap.xml in every folder of pages that has none.
+
+    Material fetches ``sitemap.xml`` next to the target of every
+    ``<link rel="alternate">`` (meant for language selectors, which this site
+    does not use). Our hreflang links point at pages in sub-folders, so without
+    these files every page view would make two failed requests.
+    """
+    if config.extra.get("offline_build") or not config.extra.get("script_switch"):
+        return
+    site = Path(config.site_dir)
+    for folder in sorted({p.parent for p in site.rglob("*.html")}):
+        target = folder / "sitemap.xml"
+        if not target.exists():
+            target.write_text(EMPTY_SITEMAP, encoding="utf-8")
