@@ -199,33 +199,34 @@ def fix_heading_spaces(text: str, wrapped_page: bool) -> str:
 # --- punctuation --------------------------------------------------------------
 
 _HAN_OR_FW = f"[{HAN}{CJK_PUNCT}]"
-_PUNCT_MAP = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
-_ASCII_PUNCT_RE = re.compile(
-    rf"(?<={_HAN_OR_FW})[,;:!?]|[,;:!?](?={_HAN_OR_FW})|(?<=[)\]])[,;:](?=\S)"
-)
-_DIGIT_PUNCT_RE = re.compile(r"(?<=\d)[,:](?=\d)")
+_HAN_OR_FW_RE = re.compile(_HAN_OR_FW)
+_PUNCT_TABLE = str.maketrans({",": "，", ";": "；", ":": "：", "!": "！", "?": "？"})
+# A run of ASCII marks (and ellipses of three or more dots) between two other characters.
+_PUNCT_RUN_RE = re.compile(r"(?:[,;:!?]|\.{3,})+")
+_DOTS_RE = re.compile(r"\.{3,}")
 _LEADING_DASH_RE = re.compile(rf"^[-－—]{{1,2}}(?=[{HAN}“\"])")
-_ELLIPSIS_RE = re.compile(rf"(?<={_HAN_OR_FW})\.{{3,6}}|\.{{3,6}}(?={_HAN_OR_FW})")
 
 
 def normalise_punctuation(text: str) -> str:
-    """Full-width punctuation in Chinese context; numbers and times untouched."""
+    """Full-width punctuation in Chinese context; numbers and times untouched.
+
+    A whole run of ASCII marks touching Chinese text is converted at once
+    (``一,,`` → ``一，，``), so cleaning cleaned text changes nothing.
+    """
     text = _LEADING_DASH_RE.sub("——", text)
-    text = _ELLIPSIS_RE.sub("……", text)
     text = _fix_parentheses(text)
-    text = _ASCII_PUNCT_RE.sub(
-        lambda m: (
-            m.group(0)
-            if _DIGIT_PUNCT_RE.match(text, m.start()) and _between_digits(text, m.start())
-            else _PUNCT_MAP[m.group(0)]
-        ),
-        text,
-    )
-    return _pair_quotes(text)
+    text = _pair_quotes(text)
+    return _PUNCT_RUN_RE.sub(lambda m: _full_width_run(text, m), text)
 
 
-def _between_digits(text: str, i: int) -> bool:
-    return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+def _full_width_run(text: str, m: re.Match[str]) -> str:
+    """Convert a run of ASCII marks next to Chinese text, or after a closing bracket."""
+    run, before, after = m.group(0), text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+    touches = bool(_HAN_OR_FW_RE.match(before) or _HAN_OR_FW_RE.match(after))
+    bracket = before in (")", "]") and run[0] in ",;:" and (len(run) > 1 or after.strip() != "")
+    if not (touches or bracket):
+        return run
+    return _DOTS_RE.sub("……", run).translate(_PUNCT_TABLE)
 
 
 def _fix_parentheses(text: str) -> str:
@@ -296,10 +297,32 @@ def split_glued_byline(text: str) -> tuple[str, str | None]:
     return body, m.group("byline")
 
 
+MAX_CLEAN_PASSES = 4
+
+
 def clean_text(
     text: str, rules: Iterable[Rule], wrapped_page: bool = False
 ) -> tuple[str, list[tuple[str, str, str]]]:
-    """Clean one line of text (no byline in it). Returns text and changes."""
+    """Clean one line of text (no byline in it). Returns text and changes.
+
+    Cleaning is repeated until the text no longer changes (a fix can make
+    another one apply: a correction shortens a line below the headline
+    length), so cleaning cleaned text changes nothing.
+    """
+    rules = list(rules)
+    changes: list[tuple[str, str, str]] = []
+    for _ in range(MAX_CLEAN_PASSES):
+        cleaned, found = _clean_once(text, rules, wrapped_page)
+        changes.extend(found)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text, changes
+
+
+def _clean_once(
+    text: str, rules: list[Rule], wrapped_page: bool
+) -> tuple[str, list[tuple[str, str, str]]]:
     heading = MD_HEADING_RE.match(text)
     prefix = ""
     if heading:
@@ -325,17 +348,33 @@ def clean_page(page: RawPage, rules: list[Rule] | None = None) -> RawPage:
     lines: list[Line] = []
     corrections: list[Correction] = list(page.corrections)
     for line in page.lines:
-        raw = line.text.strip()
-        body, byline = split_glued_byline(raw)
+        body, bylines = _split_bylines(line.text.strip())
+        text, changes = clean_text(body, rules, wrapped) if body else ("", [])
+        rest, more = _split_bylines(text)  # cleaning can bare a byline: '“"记者 张三'
+        if more:
+            body, bylines = rest, more + bylines
+            text, again = clean_text(body, rules, wrapped) if body else ("", [])
+            changes += again
+        corrections.extend(Correction(r, f, rule, page.file, line.no) for r, f, rule in changes)
         if body:
-            text, changes = clean_text(body, rules, wrapped)
             lines.append(Line(line.no, text))
-            corrections.extend(Correction(r, f, rule, page.file, line.no) for r, f, rule in changes)
-        elif not byline:
+        elif not bylines:
             lines.append(Line(line.no, ""))
-        if byline:
+        for byline in bylines:
             lines.append(Line(line.no, _MULTISPACE_RE.sub(" ", byline).strip()))
     return replace(page, lines=lines, corrections=corrections)
+
+
+def _split_bylines(text: str) -> tuple[str, list[str]]:
+    """Body and the bylines glued to its end (several in a row each count)."""
+    body, byline = split_glued_byline(text)
+    bylines = [byline] if byline else []
+    while body and bylines:
+        rest, more = split_glued_byline(body)
+        if not more:
+            break
+        body, bylines = rest, [more, *bylines]
+    return body, bylines
 
 
 def clean_pages(pages: Iterable[RawPage], rules: list[Rule] | None = None) -> list[RawPage]:

@@ -79,7 +79,8 @@ def read_corpus(corpus_dir: Path) -> Corpus:
         try:
             meta = read_meta(meta_path(path), name)
         except MetadataError as exc:
-            problems.append(Problem("error", *exc.args))
+            file, message, line = (tuple(exc.args) + (None, None))[:3]
+            problems.append(Problem("error", file, f"{message}; {name} skipped", line))
             continue
         try:
             size = path.stat().st_size

@@ -68,6 +68,7 @@ class Draft:
     closed: bool = False
     kind: str | None = None
     notes: list[str] = field(default_factory=list)
+    extra_nos: list[int] = field(default_factory=list)  # lines merged into another item
 
     def items(self) -> list[Item]:
         found = self.headings + self.paragraphs
@@ -136,7 +137,12 @@ def split_page(page: RawPage) -> list[Article]:
             continue
         if item.kind == "byline":
             if current is not None and not current.paragraphs and not current.closed:
-                current.top_byline = item  # byline under the title
+                if current.top_byline is None:
+                    current.top_byline = item  # byline under the title
+                else:  # a second byline line under the title: one byline
+                    top = current.top_byline
+                    current.top_byline = Item(top.no, "byline", f"{top.text} {item.text}")
+                    current.extra_nos.append(item.no)
             elif current is not None and not current.closed:
                 current.byline, current.closed = item, True
             else:  # a byline with nothing to close: keep it visible
@@ -152,7 +158,20 @@ def split_page(page: RawPage) -> list[Article]:
             _add_prose(current, item)
         i += 1
     drafts = _attach_leads(drafts)
+    for d in drafts:
+        _keep_lone_byline(d)
     return [_to_article(page, d) for d in drafts if d.paragraphs or d.headings]
+
+
+def _keep_lone_byline(draft: Draft) -> None:
+    """A byline or photo credit with no text around it stays visible as the text."""
+    if draft.paragraphs or draft.headings:
+        return
+    for b in (draft.top_byline, draft.byline):
+        if b is not None:
+            draft.paragraphs.append(b)
+            draft.notes.append(f"第{b.no}行署名前没有正文")
+    draft.top_byline = draft.byline = None
 
 
 def _opens_article(current: Draft | None, block: list[Item], after: Item | None) -> bool:
@@ -235,6 +254,7 @@ def _attach_leads(drafts: list[Draft]) -> list[Draft]:
             nxt is not None
             and nxt.top_byline is not None
             and draft.byline is None
+            and draft.top_byline is None
             and draft.dateline is None
             and not draft.section_heads
             and not draft.continued_from
@@ -276,7 +296,8 @@ def heading_roles(headings: list[Item]) -> dict[str, str | None]:
         else:
             columns.append(h.text)
     if title is not None and re.search("[：:]$", title.text) and after:
-        roles["kicker"], title, after = title.text, after[0], after[1:]
+        kicker = f"{roles['kicker']} {title.text}" if roles["kicker"] else title.text
+        roles["kicker"], title, after = kicker, after[0], after[1:]
     if title is not None and title.text.startswith("——") and roles["kicker"]:
         roles["subtitle"], title = title.text, None
         roles["title"], roles["kicker"] = roles["kicker"], None
@@ -320,7 +341,7 @@ def _to_article(page: RawPage, d: Draft) -> Article:
             )
         paragraphs.extend(joined)
     items = d.items()
-    nos = [i.no for i in items]
+    nos = [i.no for i in items] + d.extra_nos
     first, last = (min(nos), max(nos)) if nos else (0, 0)
     title = roles["title"]
     article = Article(
@@ -331,7 +352,7 @@ def _to_article(page: RawPage, d: Draft) -> Article:
         kicker=roles["kicker"],
         column=roles["column"],
         section_heads=section_heads,
-        byline=(d.byline or d.top_byline).text if (d.byline or d.top_byline) else None,
+        byline=" ".join(b.text for b in (d.top_byline, d.byline) if b) or None,
         dateline=d.dateline,
         continued_from=d.continued_from,
         continued_to=d.continued_to,
@@ -355,15 +376,20 @@ def _to_article(page: RawPage, d: Draft) -> Article:
         if d.kind != "photo":
             article.missing_start = True
             article.notes.append("没有标题：可能是从别处移来的文章后半部分")
-    if (
+    cut_off = (
         paragraphs
-        and not d.byline
         and not d.continued_to
         and not TERMINAL_RE.search(paragraphs[-1])
         and len(paragraphs[-1]) > 8
-    ):
+        and d.kind != "photo"
+    )
+    if cut_off and not d.byline:
         article.missing_end = True
         article.notes.append("末段在句中断开，且没有署名：结尾缺失")
+    elif cut_off:
+        # The byline closes the article, but the sentence before it broke off:
+        # characters were lost at the column end (a text gap, not a missing end).
+        article.warnings.append(f"末句“……{paragraphs[-1][-8:]}”在署名前中断：原版面此处缺字")
     article.kind = d.kind or classify_kind(article)
     return article
 

@@ -16,5 +16,5 @@ def test_every_target_is_met_on_the_bundled_corpus(archive) -> None:
 
 
 def test_normalisers() -> None:
-    assert canon("a, b：“c”") == canon("a，b:\"c\"")
+    assert canon("a, b：“c”") == canon('a，b:"c"')
     assert han("长春 U14，男足") == "长春U14男足"
