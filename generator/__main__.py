@@ -71,15 +71,22 @@ def generate(settings: Settings, progress: Progress) -> Archive:
     with progress.stage("render") as s:
         files = render.render_archive(archive.articles, archive.pages, settings)
         s["count"] = len(files)
-    with progress.stage("write") as s, publish.run_lock(settings.docs, settings.lock_wait):
-        report = publish.write_tree(settings.docs, files)
-        s["count"] = report.written
+    hant_files: dict[str, str] = {}
     if settings.hant:
         with progress.stage("hant") as s:
             hant_files = hant.mirror(files, settings, archive.articles)
             s["count"] = len(hant_files)
-        with publish.run_lock(settings.docs_hant, settings.lock_wait):
+    # Both editions are ready before either is written: the two swaps follow
+    # each other at once, under both locks.
+    with (
+        progress.stage("write") as s,
+        publish.run_lock(settings.docs, settings.lock_wait),
+        publish.run_lock(settings.docs_hant, settings.lock_wait),
+    ):
+        report = publish.write_tree(settings.docs, files)
+        if settings.hant:
             publish.write_tree(settings.docs_hant, hant_files)
+        s["count"] = report.written
     for path in report.conflicts or []:
         archive.problems.append(
             Problem(

@@ -50,10 +50,14 @@ class Progress:
         errors = [p for p in problems if p.level == "error"]
         warnings = [p for p in problems if p.level == "warning"]
         lines.append(f"  {'errors / warnings':<28} {len(errors)} / {len(warnings)}")
-        for p in (errors + warnings)[:12]:
+        shown = errors + warnings[: max(0, 12 - len(errors))]  # every error, then warnings
+        for p in shown:
             lines.append(f"    {p}")
-        if len(problems) > 12:
-            lines.append(f"    … and {len(problems) - 12} more (see `python -m generator check`)")
+        if len(problems) > len(shown):
+            lines.append(
+                f"    … and {len(problems) - len(shown)} more warnings"
+                " (`python -m generator check`)"
+            )
         total = sum(t for _, t, _ in self.timings)
         lines.append("  time per stage: " + ", ".join(f"{n} {t:.2f}s" for n, t, _ in self.timings))
         lines.append(f"  total {total:.2f}s")

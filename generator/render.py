@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -218,7 +219,8 @@ class Renderer:
         here = posixpath.dirname(path)
 
         def link(target: str) -> str:
-            return posixpath.relpath(target, here or ".")
+            # URL-encoded, so a file name with #, ?, % or quotes stays one inert path
+            return quote(posixpath.relpath(target, here or "."), safe="/.-_~")
 
         def html_link(target: str) -> str:
             return link(target).removesuffix(".md") + ".html"

@@ -423,7 +423,8 @@ def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> b
         return True
     positions = [m.start() for m in re.finditer(re.escape(word), text)]
     return bool(positions) and all(
-        p > 0 and text[p - 1] in COMMON_SURNAMES and not has_word(text[p - 1] + word) for p in positions
+        p > 0 and text[p - 1] in COMMON_SURNAMES and not has_word(text[p - 1] + word)
+        for p in positions
     )
 
 
