@@ -1,25 +1,57 @@
-"""Site stage: MkDocs builds of both editions, online and offline.
+"""Site stage: MkDocs builds of both editions, online and offline, and their search.
 
 * ``site/``            Simplified edition (``mkdocs.yml``), served over http
 * ``site/zh-Hant/``    Traditional edition (``mkdocs-hant.yml``)
 * ``site-offline/``    the same two editions for file:// browsing
 
+Search differs by build:
+
+* **Served** (``site/``): Pagefind (``generator/pagefind.py``), one index per
+  edition in ``pagefind/``. Material's search plugin is switched off for these
+  builds (no ``search_index.json``, no search worker, and no jieba pass over
+  every page at build time) and ``extra.archive_search`` tells the
+  ``archive-search.html`` partial to put the Pagefind search box in the header.
+  ``extra.archive.search: material`` (or ``ARCHIVE_SEARCH=material``) keeps
+  Material's search instead; so does a machine without Pagefind, with a warning.
+* **Offline** (``site-offline/``) and ``mkdocs serve``: Material's own search.
+  Its index is rebuilt in the browser on every page load, so above
+  ``extra.archive.offline_full_text_limit`` articles (default 3000) the
+  offline index holds each article's title, summary (its first paragraph),
+  tags, places and other metadata instead of the full text, and the search
+  panel says so.
+
 Each output folder is built in a staging folder and swapped in atomically
 (see ``publish.swap_in``), so a failed or killed build leaves the previous
-site untouched.
+site untouched. Set ``ARCHIVE_TIMINGS`` to a file name to get one JSON line
+per step (MkDocs builds, search indexes) appended to it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 import shutil
-from contextlib import contextmanager
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from . import publish
 
 SKIP_ENV = "ARCHIVE_SKIP_GENERATE"
+SEARCH_ENV = "ARCHIVE_SEARCH"  # "pagefind" or "material": overrides extra.archive.search
+TIMINGS_ENV = "ARCHIVE_TIMINGS"
+SUMMARY_CHARS = 200  # characters of an article's first paragraph in the offline summary index
+
+OFFLINE_SCOPE = {
+    "zh-Hans": "离线版的搜索只检索标题、摘要、标签和地点：本档案有 {n} 篇文章，"
+    "超过离线全文检索的上限（{limit} 篇）。全文检索请使用在线版。",
+    "zh-Hant": "離線版的搜尋只檢索標題、摘要、標籤和地點：本檔案有 {n} 篇文章，"
+    "超過離線全文檢索的上限（{limit} 篇）。全文檢索請使用線上版。",
+}
 
 
 @contextmanager
@@ -52,8 +84,34 @@ def _mkdocs_logging() -> None:
         logger.setLevel(logging.INFO)
 
 
-def mkdocs_build(root: Path, config_file: str, site_dir: Path) -> int:
-    """Run one MkDocs build (strict) into ``site_dir``; returns the page count."""
+def record_timing(step: str, seconds: float, count: int = 0) -> None:
+    """Append one JSON line to the ``ARCHIVE_TIMINGS`` file, when it is set."""
+    path = os.environ.get(TIMINGS_ENV)
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"step": step, "seconds": round(seconds, 3), "count": count}) + "\n")
+
+
+@contextmanager
+def timed(step: str) -> Iterator[dict]:
+    info = {"count": 0}
+    start = time.perf_counter()
+    yield info
+    record_timing(step, time.perf_counter() - start, info["count"])
+
+
+def mkdocs_build(
+    root: Path,
+    config_file: str,
+    site_dir: Path,
+    adjust: Callable | None = None,
+    fast: bool = True,
+) -> int:
+    """Run one MkDocs build (strict) into ``site_dir``; returns the page count.
+
+    ``adjust(config)`` may change the loaded configuration before the build.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -64,6 +122,10 @@ def mkdocs_build(root: Path, config_file: str, site_dir: Path) -> int:
     os.chdir(root)  # MkDocs and the search plugin resolve dictionary paths from here
     try:
         config = load_config(str(root / config_file), site_dir=str(site_dir), strict=True)
+        if fast:
+            fast_html_blocks(config)
+        if adjust:
+            adjust(config)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -76,8 +138,265 @@ def mkdocs_build(root: Path, config_file: str, site_dir: Path) -> int:
     return sum(1 for _ in site_dir.rglob("*.html"))
 
 
+# --- raw HTML blocks past Markdown --------------------------------------------------
+
+# The generated pages are mostly raw HTML marked ``markdown="0"`` (the
+# templates escape every newspaper string). Python-Markdown would parse all
+# that HTML only to stash it and put it back unchanged: most of an MkDocs
+# build. These blocks are set aside before Markdown and restored after it.
+_BLOCK_OPEN = re.compile(r'^<(div|details|nav|pre|dl)\b[^>\n]*\bmarkdown="0"[^>\n]*>', re.M)
+_STASH_KEY = "ARCHIVEHTMLBLOCK{:06d}Z"
+_STASH_P = re.compile(r"<p>(ARCHIVEHTMLBLOCK\d{6}Z)</p>")
+_ANCHOR_ID = re.compile(r"<[^>]*\bid=\"([^\"]*)\"")
+
+
+def stash_html_blocks(markdown: str) -> tuple[str, dict[str, str]]:
+    """``markdown`` with each top-level ``markdown="0"`` HTML block replaced by a key."""
+    blocks: dict[str, str] = {}
+    out: list[str] = []
+    pos = 0
+    for m in _BLOCK_OPEN.finditer(markdown):
+        if m.start() < pos:
+            continue  # inside a block already set aside
+        tag = m.group(1)
+        end = _block_end(markdown, m.end(), tag)
+        if end is None:
+            continue  # unbalanced: leave it to Markdown
+        key = _STASH_KEY.format(len(blocks))
+        blocks[key] = markdown[m.start() : end]
+        out.append(markdown[pos : m.start()])
+        out.append(f"\n\n{key}\n\n")
+        pos = end
+    out.append(markdown[pos:])
+    return "".join(out), blocks
+
+
+def _block_end(text: str, start: int, tag: str) -> int | None:
+    """End of the element opened just before ``start``: its closing tag must end a line."""
+    tags = re.compile(rf"<(/?){tag}\b[^>]*>")
+    depth = 1
+    for m in tags.finditer(text, start):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            end = m.end()
+            if text.startswith("\n", end) or end == len(text):
+                return end
+            return None
+    return None
+
+
+def restore_html_blocks(html: str, blocks: dict[str, str]) -> str:
+    if not blocks:
+        return html
+    return _STASH_P.sub(lambda m: blocks.get(m.group(1), m.group(0)), html)
+
+
+def fast_html_blocks(config) -> None:
+    """Register the stash/restore pair on this build's plugin events."""
+    stashes: dict[int, dict[str, str]] = {}
+
+    def on_page_markdown(markdown, page, **kwargs):
+        markdown, blocks = stash_html_blocks(markdown)
+        stashes[id(page)] = blocks
+        return markdown
+
+    def on_page_content(html, page, **kwargs):
+        blocks = stashes.pop(id(page), {})
+        if blocks and page.present_anchor_ids is not None:
+            # MkDocs collects ids from raw HTML for its anchor checks: these too
+            for block in blocks.values():
+                page.present_anchor_ids.update(_ANCHOR_ID.findall(block))
+        return restore_html_blocks(html, blocks)
+
+    # last for markdown, first for content: other plugins see the real page
+    on_page_markdown.mkdocs_priority = -1000  # type: ignore[attr-defined]
+    on_page_content.mkdocs_priority = 1000  # type: ignore[attr-defined]
+    config.plugins._register_event("page_markdown", on_page_markdown)
+    config.plugins._register_event("page_content", on_page_content)
+
+
+# --- which search ------------------------------------------------------------------
+
+
+def search_engine(settings) -> str:
+    """``pagefind`` or ``material`` for the served build."""
+    wanted = os.environ.get(SEARCH_ENV) or _archive_extra(settings.root).get("search", "pagefind")
+    if wanted != "pagefind":
+        return "material"
+    from . import pagefind
+
+    if not pagefind.available():
+        sys.stderr.write(
+            "warning: Pagefind is not installed; the served site uses Material's search "
+            "(pip install 'pagefind[extended]>=1.5,<1.6')\n"
+        )
+        return "material"
+    return "pagefind"
+
+
+def _archive_extra(root: Path) -> dict:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
+    except (OSError, yaml.YAMLError):
+        return {}
+    return ((config or {}).get("extra") or {}).get("archive") or {}
+
+
+def _search_plugin(config):
+    for name in ("material/search", "search"):
+        if name in config.plugins:
+            return config.plugins[name]
+    return None
+
+
+def use_pagefind(config) -> None:
+    """Served build: Material's search off, the Pagefind search box on."""
+    plugin = _search_plugin(config)
+    if plugin is not None:
+        plugin.config["enabled"] = False
+    archive = config.extra.get("archive") or {}
+    config.extra["archive_search"] = {
+        "engine": "pagefind",
+        "bundle": "pagefind/",
+        # other sub-sites searched together with this one (see bench/shards.py):
+        # [{bundle: "../2021-2022/pagefind/"}], paths from this edition's root
+        "merge": list(archive.get("search_merge") or []),
+    }
+
+
+def count_articles(docs: Path) -> int:
+    """Article pages in a generated docs folder."""
+    return sum(1 for _ in (docs / "articles").rglob("*.md")) if (docs / "articles").is_dir() else 0
+
+
+# --- the offline summary index -----------------------------------------------------
+
+_BODY_START = re.compile(r'<div class="archive-body"[^>]*>')
+_FIRST_P = re.compile(r"<p(?: [^>]*)?>(.*?)</p>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+_NOTE = re.compile(r'<span class="archive-note">.*?</span>', re.S)
+_INDEX_PAGES = ("tags/", "cities/", "dates/", "reporters/", "papers/", "topics/")
+
+
+def summary_content(src_uri: str, content: str) -> str | None:
+    """What the offline summary index holds of a page (``None``: leave it out).
+
+    Articles: everything before the body (headline, kicker, subtitle and the
+    metadata block: paper, date, reporters, places, tags, topics) and the
+    first paragraph, cut to ``SUMMARY_CHARS``. Index pages: their heading and
+    first paragraph. Raw source pages: nothing. Other pages: all of it.
+    """
+    if src_uri.startswith("sources/"):
+        return None
+    if src_uri.startswith("articles/"):
+        m = _BODY_START.search(content)
+        if not m:
+            return content
+        first = _FIRST_P.search(content, m.end())
+        text = _TAGS.sub("", first.group(1)) if first else ""
+        if len(text) > SUMMARY_CHARS:
+            text = text[:SUMMARY_CHARS] + "……"
+        head = _NOTE.sub("", content[: m.start()])  # drop "date inferred from …" notes
+        return head + f"<p>{text}</p>"
+    if src_uri.startswith(_INDEX_PAGES) or src_uri == "index.md":
+        head, sep, rest = content.partition("</h1>")
+        first = _FIRST_P.search(rest)
+        return head + sep + (first.group(0) if first else "")
+    return content
+
+
+@contextmanager
+def summary_index() -> Iterator[None]:
+    """While building: Material's search indexes ``summary_content`` of each page."""
+    from material.plugins.search.plugin import SearchIndex
+
+    original = SearchIndex.add_entry_from_context
+
+    def add_entry_from_context(self, page):
+        short = summary_content(page.file.src_uri, page.content or "")
+        if short is None:
+            return None
+        full = page.content
+        page.content = short
+        try:
+            return original(self, page)
+        finally:
+            page.content = full
+
+    SearchIndex.add_entry_from_context = add_entry_from_context
+    try:
+        yield
+    finally:
+        SearchIndex.add_entry_from_context = original
+
+
+def offline_scope(config, note: str) -> None:
+    config.extra["archive_search"] = {"offline_scope": note}
+
+
+# --- the build ---------------------------------------------------------------------
+
+
+def build_edition(
+    root: Path,
+    config_file: str,
+    out: Path,
+    lang: str,
+    offline: bool,
+    engine: str,
+    scope_note: str | None,
+) -> int:
+    """One edition's MkDocs build (in this process or a worker process; see ``build``)."""
+    if scope_note:
+
+        def adjust(config) -> None:
+            offline_scope(config, scope_note)
+    elif engine == "pagefind":
+        adjust = use_pagefind
+    else:
+        adjust = None
+    with _env(**{SKIP_ENV: "1"}), summary_index() if scope_note else nullcontext():
+        with timed(f"mkdocs {lang}{' offline' if offline else ''}") as t:
+            t["count"] = pages = mkdocs_build(root, config_file, out, adjust)
+    return pages
+
+
+def search_indexes(settings, langs: list[str], bundles: dict[str, Path]) -> None:
+    """The Pagefind bundle of each edition, one after the other (each takes GBs at scale).
+
+    Built from the generated Markdown, so this runs while MkDocs builds the pages.
+    """
+    from . import pagefind
+
+    docs = {"zh-Hans": settings.docs, "zh-Hant": settings.docs_hant}
+    for lang in langs:
+        with timed(f"pagefind {lang}") as t:
+            t["count"] = pagefind.index_edition(
+                docs[lang], bundles[lang], workdir=bundles[lang].parent
+            )
+
+
+def parallel_editions(settings) -> bool:
+    """Build the two editions at once when there are cores for it."""
+    if not settings.hant:
+        return False
+    workers = settings.workers if settings.workers is not None else (os.cpu_count() or 1)
+    return workers >= 2
+
+
 def build(settings, offline: bool = False) -> int:
-    """Build the site (both editions when the Traditional one is on)."""
+    """Build the site (both editions when the Traditional one is on).
+
+    With two cores or more, the two MkDocs builds run in two worker processes
+    while this process writes the Pagefind indexes; with ``--workers 1``
+    everything runs here, one step after the other.
+    """
     root = settings.root
     if settings.hant:
         from .hant import jieba_dictionaries
@@ -89,13 +408,70 @@ def build(settings, offline: bool = False) -> int:
         if offline
         else ("mkdocs.yml", "mkdocs-hant.yml")
     )
-    staging = target.parent / f".{target.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    editions = [(configs[0], "zh-Hans")]
+    if settings.hant:
+        editions.append((configs[1], "zh-Hant"))
+    langs = [lang for _, lang in editions]
+    engine = "material" if offline else search_engine(settings)
+    notes: dict[str, str | None] = dict.fromkeys(langs)
+    if offline:
+        n = count_articles(settings.docs)
+        limit = settings.offline_full_text_limit
+        if n > limit:
+            for lang in langs:
+                notes[lang] = OFFLINE_SCOPE[lang].format(n=f"{n:,}", limit=f"{limit:,}")
+    pid = os.getpid()
+    staging = target.parent / f".{target.name}.staging-{pid}"
+    # The Simplified build empties its folder first: the Traditional edition is
+    # built beside it and moved into staging/zh-Hant/ afterwards; so are the indexes.
+    outs = {"zh-Hans": staging, "zh-Hant": target.parent / f".{target.name}.staging-{pid}-hant"}
+    bundles = {
+        lang: target.parent / f".{target.name}.staging-{pid}-pagefind-{lang}" for lang in langs
+    }
+    scratch = [*outs.values(), *bundles.values()]
+    for folder in scratch:
+        shutil.rmtree(folder, ignore_errors=True)
     pages = 0
-    with publish.run_lock(target, settings.lock_wait), _env(**{SKIP_ENV: "1"}):
+    with (
+        timed("site total") as total,
+        publish.run_lock(target, settings.lock_wait),
+        _env(**{SKIP_ENV: "1"}),
+    ):
         publish.recover(target)
-        pages += mkdocs_build(root, configs[0], staging)
-        if settings.hant:
-            pages += mkdocs_build(root, configs[1], staging / "zh-Hant")
+        jobs = [
+            (root, cfg, outs[lang], lang, offline, engine, notes[lang]) for cfg, lang in editions
+        ]
+        try:
+            if parallel_editions(settings):
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                context = multiprocessing.get_context("spawn")
+                with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
+                    futures = [pool.submit(build_edition, *job) for job in jobs]
+                    try:
+                        if engine == "pagefind":
+                            search_indexes(settings, langs, bundles)
+                        pages = sum(f.result() for f in futures)
+                    except BaseException:
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        raise
+            else:
+                pages = sum(build_edition(*job) for job in jobs)
+                if engine == "pagefind":
+                    search_indexes(settings, langs, bundles)
+            if settings.hant:
+                outs["zh-Hant"].rename(staging / "zh-Hant")
+            if engine == "pagefind":
+                from .pagefind import BUNDLE
+
+                for lang, sub in (("zh-Hans", ""), ("zh-Hant", "zh-Hant")):
+                    if lang in bundles:
+                        bundles[lang].rename((staging / sub if sub else staging) / BUNDLE)
+        except BaseException:
+            for folder in scratch:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
         publish.swap_in(staging, target)
+        total["count"] = pages
     return pages
