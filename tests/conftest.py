@@ -44,3 +44,19 @@ def archive():
     from generator.progress import Progress
 
     return process(CORPUS, Progress(quiet=True), workers=1)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session: Playwright's sync API allows
+    only one running instance, so every browser test shares this one."""
+    import sitebuild
+    from playwright import sync_api
+
+    sitebuild.require_chromium()
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(sitebuild.CHROMIUM), args=sitebuild.CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

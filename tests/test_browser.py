@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sitebuild
-from sitebuild import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, build_site_from, serve
+from sitebuild import ARTIFACTS, CHROMIUM, ROOT, build_site_from, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,15 +40,6 @@ KNOWN_MISSING = re.compile(r"(?!)")
 
 
 # --- the browser, and what it saw -----------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser():
-    sitebuild.require_chromium()
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _is_local(url: str) -> bool:

@@ -152,14 +152,10 @@ def _records_with(docs: Path, word: str) -> set[str]:
 
 @needs_pagefind
 @pytest.mark.browser
-def test_pagefind_finds_chinese_words(built_site):  # noqa: F811
-    if not CHROMIUM.exists():
-        pytest.skip("needs /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with serve(built_site.site, prefix="/repo/") as base, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+def test_pagefind_finds_chinese_words(built_site, browser):  # noqa: F811
+    with serve(built_site.site, prefix="/repo/") as base:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             page.goto(base + "about.html")
             requests: list[str] = []
             page.on("request", lambda r: requests.append(r.url))
@@ -199,21 +195,17 @@ def test_pagefind_finds_chinese_words(built_site):  # noqa: F811
                     )
             assert all(r.startswith(base) for r in requests), "a request left the site"
         finally:
-            browser.close()
+            page.close()
 
 
 @needs_pagefind
 @pytest.mark.browser
-def test_browser_query_encoding_matches_python(built_site):  # noqa: F811
-    if not CHROMIUM.exists():
-        pytest.skip("needs /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_browser_query_encoding_matches_python(built_site, browser):  # noqa: F811
     terms = ["珲春", "春", "对接合作", "2023年", "然后2023", "U14男队", "GDP增长5.2%", "𠀀𠀁字"]
     text = "标签 吉林 创新，2023年GDP增长5.2%。“一主六双”战略"
-    with serve(built_site.site) as base, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+    with serve(built_site.site) as base:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             page.goto(base + "index.html")
             got = page.evaluate(
                 "([ts, t, enc]) => [ts.map(window.__archiveSearch.queryString),"
@@ -221,7 +213,7 @@ def test_browser_query_encoding_matches_python(built_site):  # noqa: F811
                 [terms, text, pagefind.encode(text)],
             )
         finally:
-            browser.close()
+            page.close()
     assert got[0] == [pagefind.query_string(t) for t in terms]
     assert got[1] == pagefind.decode(pagefind.encode(text))
 
