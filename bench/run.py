@@ -493,6 +493,82 @@ def bench_size(n: int, args) -> dict:
     return res
 
 
+def workers_ab(n: int, args, rounds: int = 2) -> dict:
+    """``build`` with --workers 1 and 2, alternately, from empty docs each time."""
+    corpus = corpus_for(n, args.seed)
+    proj = scratch_project(n, corpus, args.project, f"{args.tag}-workers")
+    py = [sys.executable, "-m", "generator", "build", "--corpus", "corpus"]
+    runs = []
+    for _ in range(rounds):
+        for workers in (1, 2):
+            for sub in ("docs", "docs-hant"):
+                shutil.rmtree(proj / sub, ignore_errors=True)
+            log(f"N={n}: build --workers {workers}")
+            r = run(py + ["--workers", str(workers)], proj)
+            st = stages(r["stderr"])
+            runs.append(
+                {
+                    "workers": workers,
+                    "wall": round(r["wall"], 1),
+                    "enrich": st.get("enrich"),
+                    "peak_mb": r["peak_mb"],
+                    "load": round(os.getloadavg()[0], 1),
+                }
+            )
+    shutil.rmtree(proj, ignore_errors=True)
+    return {"n": n, "tag": args.tag, "runs": runs}
+
+
+def workers_report(data: dict) -> str:
+    found = data.get("workers") or {}
+    if not found:
+        return "(not measured: `python bench/run.py --workers-ab 3000`)"
+    lines = [
+        "| N | --workers | enrich stage | whole `build` | peak memory | load average after |",
+        "|---|---|---|---|---|---|",
+    ]
+    for ab in found.values():
+        for r in ab["runs"]:
+            lines.append(
+                f"| {ab['n']:,}{' (' + ab['tag'].lstrip('-') + ')' if ab.get('tag') else ''} "
+                f"| {r['workers']} | {fmt(r['enrich'], ' s')} | {fmt(r['wall'], ' s')} "
+                f"| {fmt(r['peak_mb'], ' MB')} | {r['load']} |"
+            )
+    return "\n".join(lines)
+
+
+def shards_report() -> str:
+    path = OUT / "shards" / "result.json"
+    if not path.exists():
+        return "(not run yet: `python bench/shards.py --n 1000 --check`)"
+    res = json.loads(path.read_text(encoding="utf-8"))
+    lines = [
+        f"{res['n']:,}-article corpus; shards built {res['jobs']} at a time in {res['wall_s']} s:",
+        "",
+        "| shard | raw files | articles | build |",
+        "|---|---|---|---|",
+    ]
+    for name, sh in res["shards"].items():
+        lines.append(f"| {name} | {sh['raw_files']} | {sh['articles']} | {sh['build_s']} s |")
+    if res.get("queries"):
+        names = list(res["shards"])
+        lines += [
+            "",
+            "| typed on | query | results (all shards) | "
+            + " | ".join(f"from {n}" for n in names)
+            + " | KB for the first 10 |",
+            "|---|---|---|" + "---|" * len(names) + "---|",
+        ]
+        for key, q in res["queries"].items():
+            shard, query = key.split(" ", 1)
+            lines.append(
+                f"| {shard} | {query} | {q['results']} | "
+                + " | ".join(str(q[n]) for n in names)
+                + f" | {q['KB for the first 10']} |"
+            )
+    return "\n".join(lines)
+
+
 # --- report -------------------------------------------------------------------------
 
 
@@ -513,59 +589,90 @@ def verdict(key: str, value) -> str:
     return " ✅" if value <= limit else " ❌"
 
 
+UNITS = {
+    "generation_s": " s",
+    "full_build_s": " s",
+    "peak_mem_mb": " MB",
+    "avg_article_kb": " KB",
+    "incremental_pct": " %",
+    "search_kb": " KB",
+    "offline_first_result_s": " s",
+}
+
+
+def _process(cmd: str) -> str:
+    if "pagefind" in cmd:
+        return "Pagefind"
+    if "multiprocessing" in cmd:
+        return "MkDocs worker"
+    if "generator" in cmd:
+        return "generator"
+    return (cmd.split() or ["?"])[0].rsplit("/", 1)[-1]
+
+
+def _label(r: dict) -> str:
+    tag = r.get("tag") or ""
+    return f"N = {r['n']:,}" + (f" ({tag.lstrip('-')})" if tag else "")
+
+
+def _ratio_row(sizes: list[dict]) -> str | None:
+    cells, any_value = [], False
+    for r in sizes:
+        small = next((x for x in sizes if x["n"] == 3000 and x.get("tag") == r.get("tag")), None)
+        if r["n"] != 10000 or small is None:
+            cells.append("")
+            continue
+        key = "full_build_s" if r.get("full_build_s") and small.get("full_build_s") else None
+        key = key or "generation_s"
+        if not (r.get(key) and small.get(key)):
+            cells.append("–")
+            continue
+        ratio = r[key] / small[key]
+        what = "full build" if key == "full_build_s" else "generation only"
+        cells.append(f"{ratio:.2f} ({what}){' ✅' if ratio <= 3.6 else ' ❌'}")
+        any_value = True
+    if not any_value:
+        return None
+    return "| build time ratio 3,000 → 10,000 | ≤ 3.6 | " + " | ".join(cells) + " |"
+
+
 def report(data: dict) -> str:
-    sizes = sorted(data["sizes"].values(), key=lambda r: r["n"])
-    head = "| target | goal | " + " | ".join(f"N = {r['n']:,}" for r in sizes) + " |"
+    sizes = sorted(data["sizes"].values(), key=lambda r: (r.get("tag") or "", r["n"]))
+    head = "| target | goal | " + " | ".join(_label(r) for r in sizes) + " |"
     lines = [head, "|---|---|" + "---|" * len(sizes)]
     for key, (label, goal, _) in TARGETS.items():
-        cells = []
-        for r in sizes:
-            v = r.get(key)
-            unit = {
-                "generation_s": " s",
-                "full_build_s": " s",
-                "peak_mem_mb": " MB",
-                "avg_article_kb": " KB",
-                "incremental_pct": " %",
-                "search_kb": " KB",
-                "offline_first_result_s": " s",
-            }[key]
-            cells.append(fmt(v, unit) + verdict(key, v))
+        cells = [fmt(r.get(key), UNITS[key]) + verdict(key, r.get(key)) for r in sizes]
         lines.append(f"| {label} | {goal} | " + " | ".join(cells) + " |")
-    by_n = {r["n"]: r for r in sizes}
-    if 3000 in by_n and 10000 in by_n:
-        a, b = by_n[3000].get("full_build_s"), by_n[10000].get("full_build_s")
-        key = "full_build_s"
-        if not (a and b):
-            a, b, key = (
-                by_n[3000].get("generation_s"),
-                by_n[10000].get("generation_s"),
-                "generation",
-            )
-        if a and b:
-            ratio = b / a
-            mark = " ✅" if ratio <= 3.6 else " ❌"
-            what = "full build" if key == "full_build_s" else key
-            lines.append(
-                f"| build time ratio 3,000 → 10,000 ({what}) | ≤ 3.6 | {ratio:.2f}{mark} |"
-                + " |" * (len(sizes) - 1)
-            )
+    ratio = _ratio_row(sizes)
+    if ratio:
+        lines.append(ratio)
     out = ["\n".join(lines), ""]
-    # details
     detail = [
-        "| measure | " + " | ".join(f"N = {r['n']:,}" for r in sizes) + " |",
+        "| measure | " + " | ".join(_label(r) for r in sizes) + " |",
         "|---|" + "---|" * len(sizes),
     ]
 
     def row(label, fn):
         detail.append(f"| {label} | " + " | ".join(fn(r) for r in sizes) + " |")
 
-    row("articles after merge (of N)", lambda r: fmt(r.get("articles")))
+    def search_cell(r, q):
+        for x in r.get("search", []):
+            if x["query"] == q:
+                return f"{x['bytes'] / 1024:,.0f} KB / {x['requests']} req. ({x['result_line']})"
+        return "–"
+
+    row("articles after merge", lambda r: fmt(r.get("articles")))
     row("raw files / characters", lambda r: f"{r['files']:,} / {r['corpus_chars']:,}")
+    row("generated files per edition", lambda r: fmt(r.get("docs_files")))
     for st in GENERATION_STAGES:
         row(f"stage {st}", lambda r, st=st: fmt(r.get("stages", {}).get(st), " s"))
     for step in ("mkdocs zh-Hans", "mkdocs zh-Hant", "pagefind zh-Hans", "pagefind zh-Hant"):
         row(step, lambda r, step=step: fmt((r.get("site_steps") or {}).get(step), " s"))
+    row("site stage (wall)", lambda r: fmt((r.get("site_steps") or {}).get("site total"), " s"))
+    row(
+        "memory at the peak (MB by process)",
+        lambda r: ", ".join(f"{_process(c)} {mb:,}" for c, mb in r.get("peak_parts", [])) or "–",
+    )
     row("HTML pages (both editions)", lambda r: fmt(r.get("html_pages")))
     row("site size (both editions)", lambda r: fmt(r.get("site_mb"), " MB"))
     row("Pagefind indexes (both)", lambda r: fmt(r.get("pagefind_mb"), " MB"))
@@ -574,37 +681,31 @@ def report(data: dict) -> str:
         lambda r: f"{fmt(r.get('noop_written'))} / {fmt(r.get('noop_s'), ' s')}",
     )
     row(
-        "incremental: files rewritten / time",
+        "one raw file changed: files rewritten / time",
         lambda r: (
-            f"{fmt(r['incremental']['files_rewritten'])} / {fmt(r['incremental']['seconds'], ' s')}"
+            (
+                f"{fmt(r['incremental']['files_rewritten'])} / "
+                f"{fmt(r['incremental']['seconds'], ' s')}"
+            )
             if r.get("incremental")
             else "–"
         ),
     )
     for q in QUERIES:
-        row(
-            f"search “{q}”: KB / requests (fresh page)",
-            lambda r, q=q: next(
-                (
-                    f"{x['bytes'] / 1024:,.0f} / {x['requests']}"
-                    for x in r.get("search", [])
-                    if x["query"] == q
-                ),
-                "–",
-            ),
-        )
+        row(f"search “{q}”, fresh page", lambda r, q=q: search_cell(r, q))
     row(
-        "search, later queries on the same page: KB",
+        "search, 2nd and 3rd query on the same page",
         lambda r: (
             ", ".join(
-                f"{x['bytes'] / 1024:,.0f}"
+                f"{x['bytes'] / 1024:,.0f} KB"
                 for x in r.get("search_sequence", [])
                 if not x["first_query_in_page"]
             )
             or "–"
         ),
     )
-    row("offline build (both editions, MkDocs only)", lambda r: fmt(r.get("offline_s"), " s"))
+    row("offline build (site stage)", lambda r: fmt(r.get("offline_s"), " s"))
+    row("offline: peak memory", lambda r: fmt(r.get("offline_peak_mem_mb"), " MB"))
     row("offline search index (Simplified)", lambda r: fmt(r.get("offline_index_mb"), " MB"))
     row(
         "offline index holds",
@@ -619,11 +720,21 @@ def report(data: dict) -> str:
     out.append(
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}; "
         + ", ".join(f"{k} {v}" for k, v in m["versions"].items())
-        + f". Load average before the run: {m['load_before']:.1f} (the machine is shared)."
+        + ". The machine is shared with other jobs: times vary by ±40 % between runs."
     )
     out.append("")
-    out.append(f"Run: `{data['command']}` on {data['date']}.")
+    runs = data.get("runs") or [data.get("command", "")]
+    out.append("Runs: " + "; ".join(f"`{c}`" for c in runs if c) + f" (last: {data['date']}).")
     return "\n".join(out)
+
+
+def _fill(text: str, name: str, body: str) -> str:
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    if begin not in text:
+        return text
+    pre, rest = text.split(begin, 1)
+    _, post = rest.split(end, 1)
+    return pre + begin + "\n" + body + "\n" + end + post
 
 
 def write_benchmarks(data: dict) -> None:
@@ -637,7 +748,10 @@ def write_benchmarks(data: dict) -> None:
         text += f"\n{begin}\n{end}\n"
     pre, rest = text.split(begin, 1)
     _, post = rest.split(end, 1)
-    BENCHMARKS.write_text(pre + begin + "\n" + report(data) + "\n" + end + post, encoding="utf-8")
+    text = pre + begin + "\n" + report(data) + "\n" + end + post
+    text = _fill(text, "workers", workers_report(data))
+    text = _fill(text, "shards", shards_report())
+    BENCHMARKS.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -658,14 +772,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tag", default="", help="suffix for this run's results (e.g. -patched)")
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
     parser.add_argument("--report-only", action="store_true", help="rewrite BENCHMARKS.md only")
+    parser.add_argument(
+        "--workers-ab",
+        type=int,
+        metavar="N",
+        help="only compare `build --workers 1` and `--workers 2` at N articles",
+    )
     args = parser.parse_args(argv)
     RUN.mkdir(parents=True, exist_ok=True)
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"sizes": {}}
-    if not args.report_only:
+    if args.workers_ab:
+        data.setdefault("workers", {})[f"{args.workers_ab}{args.tag}"] = workers_ab(
+            args.workers_ab, args
+        )
+        RESULTS.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+    elif not args.report_only:
         data["machine"] = machine()
         data["command"] = "python bench/run.py " + " ".join(
             argv if argv is not None else sys.argv[1:]
         )
+        data.setdefault("runs", [])
+        if data["command"] not in data["runs"]:
+            data["runs"].append(data["command"])
         data["date"] = dt.date.today().isoformat()
         for n in [int(x) for x in args.sizes.split(",") if x]:
             res = bench_size(n, args)

@@ -18,8 +18,9 @@ Pure functions, in three passes:
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from itertools import chain
 
 from .model import Article, Source
 from .patterns import HAN_RE, TERMINAL_RE, han_count
@@ -149,8 +150,14 @@ def quality(article: Article, longest: int) -> tuple:
 def merge_duplicates(articles: list[Article], report: MergeReport) -> list[Article]:
     """Group copies of one article across extractions; keep the best text."""
     shingles = [_shingles(han_text(a)) for a in articles]
+    # Only shingles found in 2..MAX_POSTINGS articles can pair articles up:
+    # count them all at C speed, then index just those.
+    counts = Counter(chain.from_iterable(shingles))
+    rare = {s for s, c in counts.items() if 1 < c <= MAX_POSTINGS}
+    del counts
+    rare_shingles = [sh & rare for sh in shingles]
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, sh in enumerate(shingles):
+    for i, sh in enumerate(rare_shingles):
         for s in sh:
             postings[s].append(i)
     parent = list(range(len(articles)))
@@ -161,19 +168,24 @@ def merge_duplicates(articles: list[Article], report: MergeReport) -> list[Artic
             i = parent[i]
         return i
 
+    titles = [
+        None if a.title_inferred or a.kind == "photo" else _norm_title(a.title) for a in articles
+    ]
     for i, sh in enumerate(shingles):
-        if not sh:
+        if not sh or articles[i].kind == "photo":
             continue
-        shared: dict[int, int] = defaultdict(int)
-        for s in sh:
-            plist = postings[s]
-            if len(plist) > MAX_POSTINGS:
-                continue
-            for j in plist:
-                if j > i:
-                    shared[j] += 1
+        shared: Counter[int] = Counter()
+        for s in rare_shingles[i]:
+            shared.update(postings[s])
+        n_i = len(sh)
         for j, count in shared.items():
-            if _is_duplicate(articles[i], articles[j], count, len(sh), len(shingles[j])):
+            if j <= i:
+                continue
+            n_j = len(shingles[j])
+            smaller = min(n_i, n_j)
+            if smaller < 8 or count < SAME_TITLE_CONTAINMENT * smaller:
+                continue  # cannot be a duplicate: skip the title comparison
+            if _is_duplicate(articles[i], articles[j], count, n_i, n_j, titles[i], titles[j]):
                 parent[find(j)] = find(i)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(articles)):
@@ -191,7 +203,16 @@ def merge_duplicates(articles: list[Article], report: MergeReport) -> list[Artic
     return out
 
 
-def _is_duplicate(a: Article, b: Article, shared: int, na: int, nb: int) -> bool:
+def _is_duplicate(
+    a: Article,
+    b: Article,
+    shared: int,
+    na: int,
+    nb: int,
+    title_a: str | None = None,
+    title_b: str | None = None,
+) -> bool:
+    """``title_a``/``title_b``: the normalised titles, when the caller has them."""
     if a.kind == "photo" or b.kind == "photo":
         return False
     smaller = min(na, nb)
@@ -200,10 +221,11 @@ def _is_duplicate(a: Article, b: Article, shared: int, na: int, nb: int) -> bool
     containment = shared / smaller
     if containment >= DUPLICATE_CONTAINMENT:
         return True
-    same_title = not (a.title_inferred or b.title_inferred) and _norm_title(a.title) == _norm_title(
-        b.title
-    )
-    return same_title and containment >= SAME_TITLE_CONTAINMENT
+    if containment < SAME_TITLE_CONTAINMENT or a.title_inferred or b.title_inferred:
+        return False
+    if title_a is None or title_b is None:
+        title_a, title_b = _norm_title(a.title), _norm_title(b.title)
+    return title_a == title_b
 
 
 def _combine(copies: list[Article]) -> Article:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import heapq
 import html
 import json
 import posixpath
@@ -18,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -94,6 +95,15 @@ class Site:
             (a for a in self.articles if a.date), key=lambda a: (a.date, a.id), reverse=True
         )
         return dated + sorted((a for a in self.articles if not a.date), key=lambda a: a.id)
+
+    @cached_property
+    def by_id(self) -> dict[str, Article]:
+        return {a.id: a for a in self.articles}
+
+    @cached_property
+    def date_key(self) -> dict[str, int]:
+        """Article id → its date as a number (20230207), for "newest first"."""
+        return {a.id: int((a.date or "0").replace("-", "")[:8] or 0) for a in self.articles}
 
     @cached_property
     def tag_index(self) -> dict[str, list[Article]]:
@@ -175,26 +185,35 @@ class Site:
         return f"dates/{date}.md"
 
 
+RELATED_MAX_SHARED = 200  # a tag or place of more articles than this relates nothing
+
+
 def related(article: Article, site: Site, limit: int = 5) -> list[Article]:
-    """3–5 articles sharing the most tags and places, newest first on ties."""
+    """3–5 articles sharing the most tags and places, newest first on ties.
+
+    Tags and places shared by more than ``RELATED_MAX_SHARED`` articles are
+    skipped: they say little about relatedness, and counting them made this
+    quadratic in the size of the archive.
+    """
     scores: Counter[str] = Counter()
-    by_id = {a.id: a for a in site.articles}
     for tag in article.tags:
-        for other in site.tag_index.get(tag, []):
-            scores[other.id] += 2
+        others = site.tag_index.get(tag, ())
+        if len(others) <= RELATED_MAX_SHARED:
+            scores.update({o.id: 2 for o in others})
     for place in article.cities + article.places:
-        for other in site.city_index.get(place, []) + site.mention_index.get(place, []):
-            scores[other.id] += 1
+        main, mentions = site.city_index.get(place, ()), site.mention_index.get(place, ())
+        if len(main) + len(mentions) <= RELATED_MAX_SHARED:
+            for other in (*main, *mentions):
+                scores[other.id] += 1
     scores.pop(article.id, None)
-    ranked = sorted(
-        scores.items(),
-        key=lambda kv: (
-            -kv[1],
-            -(int((by_id[kv[0]].date or "0").replace("-", "")[:8] or 0)),
-            kv[0],
-        ),
-    )
-    return [by_id[i] for i, s in ranked[:limit] if s >= 2]
+    key = site.date_key
+    best = heapq.nsmallest(limit, ((-s, -key[i], i) for i, s in scores.items() if s >= 2))
+    return [site.by_id[i] for _, _, i in best]
+
+
+@lru_cache(maxsize=65536)
+def _relpath(target: str, here: str) -> str:
+    return posixpath.relpath(target, here)
 
 
 class Renderer:
@@ -220,7 +239,7 @@ class Renderer:
 
         def link(target: str) -> str:
             # URL-encoded, so a file name with #, ?, % or quotes stays one inert path
-            return quote(posixpath.relpath(target, here or "."), safe="/.-_~")
+            return quote(_relpath(target, here or "."), safe="/.-_~")
 
         def html_link(target: str) -> str:
             return link(target).removesuffix(".md") + ".html"

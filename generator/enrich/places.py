@@ -382,10 +382,21 @@ def _context_factor(text: str, i: int, end: int) -> float:
     return 1.0
 
 
+@cache
+def _first_chars() -> re.Pattern[str]:
+    """Any character a gazetteer surface starts with (lets _scan skip the rest in C)."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(_gaz().lengths)) + "]")
+
+
 def _scan(text: str, seg: int, home: str | None) -> list[_Mention]:
     out: list[_Mention] = []
     i, n = 0, len(text)
+    next_start = _first_chars().search
     while i < n:
+        m = next_start(text, i)
+        if m is None:
+            break
+        i = m.start()
         found = _longest_at(text, i)
         if found is None:
             i += 1

@@ -108,6 +108,9 @@
         return search.mergeIndex(new URL(m.bundle, root).pathname, { language: "und" });
       });
       return Promise.all(merges).then(function () { return search; });
+    }).catch(function (err) {
+      instance = null;  // try again on the next query
+      throw err;
     });
     return instance;
   }
@@ -149,11 +152,19 @@
     });
     var start = Math.max(0, at - 40);
     var piece = text.slice(start, start + 120);
-    var html = escapeHtml(piece);
-    list.forEach(function (t) {
-      var safe = escapeHtml(t).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      if (safe) html = html.replace(new RegExp(safe, "gi"), function (m) { return "<mark>" + m + "</mark>"; });
-    });
+    // one pass over the raw text, longest term first; escape what lies between
+    var words = list.map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); })
+      .filter(Boolean).sort(function (a, b) { return b.length - a.length; });
+    var html = "";
+    var last = 0;
+    if (words.length) {
+      piece.replace(new RegExp(words.join("|"), "gi"), function (m, offset) {
+        html += escapeHtml(piece.slice(last, offset)) + "<mark>" + escapeHtml(m) + "</mark>";
+        last = offset + m.length;
+        return m;
+      });
+    }
+    html += escapeHtml(piece.slice(last));
     return (start > 0 ? "…" : "") + html + (start + 120 < text.length ? "…" : "");
   }
 
@@ -183,7 +194,9 @@
 
     function render(found, from) {
       var page = found.results.slice(from, from + PAGE);
+      var mine = serial;
       return Promise.all(page.map(function (r) { return r.data(); })).then(function (data) {
+        if (mine !== serial) return;  // a newer query took over the list
         data.forEach(function (d) {
           var m = d.meta || {};
           var li = document.createElement("li");
@@ -253,7 +266,14 @@
       var first = list.querySelector("a");
       if (first) location.href = first.href;
     });
-    more.addEventListener("click", function () { if (current) render(current, shown); });
+    var pending = null;  // one "more" at a time: a second click would show a page twice
+    more.addEventListener("click", function () {
+      if (!current || pending) return;
+      pending = render(current, shown).then(
+        function () { pending = null; },
+        function () { pending = null; }
+      );
+    });
     toggle.addEventListener("change", function () {
       if (!toggle.checked) return;
       load();
