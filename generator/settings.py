@@ -28,7 +28,7 @@ class Settings:
     opencc: str = "s2t"
     workers: int | None = None
     lock_wait: float = 0.0
-    offline_full_text_limit: int = 3000  # articles; above it the offline index holds summaries
+    offline_full_text_limit: int = 1000  # articles; above it the offline index holds summaries
 
 
 class _Loader(yaml.SafeLoader):
@@ -62,7 +62,7 @@ def load_settings(root: Path, args: argparse.Namespace | None = None) -> Setting
         site_name=str(config.get("site_name") or "档案"),
         hant=bool(extra.get("hant", True)),
         opencc=opencc,
-        offline_full_text_limit=int(extra.get("offline_full_text_limit", 3000)),
+        offline_full_text_limit=int(extra.get("offline_full_text_limit", 1000)),
     )
     if args is not None:
         if getattr(args, "corpus", None):
