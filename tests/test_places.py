@@ -336,289 +336,34 @@ class _Gold:
     acceptable: list[list[str]] = field(default_factory=list)
 
 
-GOLD = [
-    _Gold(
-        id="hesheng_xinjilin",
-        title="和声激荡新吉林",
-        files=[
-            (
-                "000_8a33019c41eb3625.txt",
-                [(3, 83)],
-                [
-                    "长春",
-                    "吉林市",
-                    "四平",
-                    "辽源",
-                    "通化",
-                    "白山",
-                    "松原",
-                    "白城",
-                    "延边",
-                    "长白山",
-                    "梅河口",
-                    "敦化",
-                    "延吉",
-                ],
-            ),
-            (
-                "001_077ab2a272312d4a.txt",
-                [(105, 143)],
-                [
-                    "长春",
-                    "吉林市",
-                    "四平",
-                    "辽源",
-                    "通化",
-                    "白山",
-                    "松原",
-                    "白城",
-                    "延边",
-                    "长白山",
-                    "梅河口",
-                    "敦化",
-                ],
-            ),
-        ],
-        cities=[
-            "长春",
-            "辽源",
-            "通化",
-            "延边",
-            "松原",
-            "梅河口",
-            "白山",
-            "白城",
-            "吉林市",
-            "四平",
-            "长白山",
-        ],
-        mentioned=[
-            "长春",
-            "吉林市",
-            "四平",
-            "辽源",
-            "通化",
-            "白山",
-            "松原",
-            "白城",
-            "延边",
-            "长白山",
-            "梅河口",
-            "敦化",
-            "延吉",
-        ],
-    ),
-    _Gold(
-        id="shida_yuesheng",
-        title="我省实施“十大跃升行动”推进科技创新",
-        files=[
-            ("000_8a33019c41eb3625.txt", [(121, 129), (85, 89)], None),
-            ("001_077ab2a272312d4a.txt", [(3, 17)], None),
-        ],
-        cities=[],
-        mentioned=["长春"],
-    ),
-    _Gold(
-        id="jiaoxue_chengguo",
-        title="我省表彰教学成果",
-        files=[
-            ("000_8a33019c41eb3625.txt", [(91, 95)], None),
-        ],
-        cities=[],
-        mentioned=[],
-    ),
-    _Gold(
-        id="shuifei_400yi",
-        title="2022年我省释放税费政策红利超400亿元",
-        files=[
-            ("000_8a33019c41eb3625.txt", [(97, 107)], None),
-            ("001_077ab2a272312d4a.txt", [(19, 27)], None),
-        ],
-        cities=[],
-        mentioned=[],
-    ),
-    _Gold(
-        id="chongdianzhuang",
-        title="新建小区要按照固定车位100%比例预留充电桩建设安装条件",
-        files=[
-            ("000_8a33019c41eb3625.txt", [(109, 119)], None),
-        ],
-        cities=[],
-        mentioned=[],
-    ),
-    _Gold(
-        id="sheji_guanjunsai",
-        title="2023年全国射击冠军赛收官",
-        files=[
-            ("001_077ab2a272312d4a.txt", [(29, 39)], None),
-        ],
-        cities=[],
-        mentioned=[],
-    ),
-    _Gold(
-        id="hunchun_minsheng",
-        title="提升民生服务质量 擦亮基层治理底色",
-        files=[
-            ("001_077ab2a272312d4a.txt", [(41, 51)], None),
-        ],
-        cities=["珲春"],
-        mentioned=["珲春"],
-    ),
-    _Gold(
-        id="xinfazhan_geju_shijian",
-        title="加快构建新发展格局的生动实践",
-        files=[
-            ("001_077ab2a272312d4a.txt", [(53, 57)], None),
-        ],
-        cities=["长春"],
-        mentioned=["长春"],
-    ),
-    _Gold(
-        id="lvdian_funeng",
-        title="加快绿色低碳转型 服务吉林经济发展",
-        files=[
-            ("001_077ab2a272312d4a.txt", [(59, 75)], None),
-        ],
-        cities=[],
-        acceptable=[[], ["长春"]],
-        mentioned=["长春"],
-    ),
-    _Gold(
-        id="tongyu_dezhi_jifen_photo",
-        title="",
-        files=[
-            ("001_077ab2a272312d4a.txt", [(79, 81)], None),
-        ],
-        cities=["通榆"],
-        mentioned=["通榆"],
-    ),
-    _Gold(
-        id="changchun_zhengce_zhida",
-        title="数字赋能 助力惠企惠民政策直达",
-        files=[
-            ("001_077ab2a272312d4a.txt", [(83, 103)], None),
-        ],
-        cities=["长春"],
-        mentioned=["长春"],
-    ),
-    _Gold(
-        id="yanbian_changchun_duijie",
-        title="在携手前行中共享机遇共赢发展",
-        files=[
-            ("002_4daa403c7feebee2.txt", [(1, 39)], None),
-        ],
-        cities=["延边", "长春"],
-        mentioned=["延边", "长春", "延吉", "珲春", "汪清", "敦化", "图们"],
-    ),
-    _Gold(
-        id="hunchun_zongbao_chukou",
-        title="珲春综合保税区1月出口商用车621辆",
-        files=[
-            ("002_4daa403c7feebee2.txt", [(41, 49)], None),
-        ],
-        cities=["珲春"],
-        mentioned=["珲春", "长春"],
-    ),
-    _Gold(
-        id="changchun_zuqiu_u14_u12",
-        title="长春U14男队、U12女队出征",
-        files=[
-            ("002_4daa403c7feebee2.txt", [(51, 57)], None),
-        ],
-        cities=["长春"],
-        mentioned=["长春"],
-    ),
-    _Gold(
-        id="kepu_shifanxian",
-        title="中国科协公布第二批全国科普示范县认定名单",
-        files=[
-            ("002_4daa403c7feebee2.txt", [(59, 71)], None),
-        ],
-        cities=[],
-        mentioned=[
-            "长春",
-            "四平",
-            "公主岭",
-            "磐石",
-            "伊通",
-            "东丰",
-            "辉南",
-            "抚松",
-            "延吉",
-            "敦化",
-            "桦甸",
-            "宽城",
-            "九台",
-        ],
-    ),
-    _Gold(
-        id="baishan_changchun_duijie",
-        title="携手同行结硕果",
-        files=[
-            ("002_4daa403c7feebee2.txt", [(73, 99)], None),
-        ],
-        cities=["白山", "长春"],
-        mentioned=["白山", "长春", "临江", "靖宇", "浑江", "长白", "长白山"],
-    ),
-    _Gold(
-        id="lihaibin_shencha",
-        title="吉林省退役军人事务厅原党组书记、厅长黎海滨接受纪律审查和监察调查",
-        files=[
-            ("002_4daa403c7feebee2.txt", [(101, 103)], None),
-        ],
-        cities=[],
-        mentioned=[],
-    ),
-    _Gold(
-        id="lihaibin_jianli",
-        title="黎海滨简历",
-        files=[
-            ("002_4daa403c7feebee2.txt", [(105, 123)], None),
-        ],
-        cities=[],
-        mentioned=["梨树", "白城", "吉林市"],
-    ),
-    _Gold(
-        id="jilin_zhengfu_gongzuo_baogao_2022",
-        title="政府工作报告",
-        files=[
-            ("003_864f4008cc109b6f.txt", [(3, 74)], None),
-        ],
-        cities=[],
-        mentioned=[
-            "长春",
-            "吉林市",
-            "辽源",
-            "通化",
-            "松原",
-            "白城",
-            "长白山",
-            "梅河口",
-            "公主岭",
-            "敦化",
-            "安图",
-            "汪清",
-            "和龙",
-            "靖宇",
-            "镇赉",
-            "东辽",
-            "梨树",
-            "珲春",
-            "延吉",
-            "蛟河",
-            "集安",
-        ],
-    ),
-    _Gold(
-        id="changchun_zhengfu_baogao_jingdu",
-        title="开创长春振兴发展率先突破新局面",
-        files=[
-            ("004_7c268e4771fbbaff.txt", [(3, 143)], None),
-        ],
-        cities=["长春"],
-        mentioned=["长春"],
-    ),
-]
+GOLD_FILE = Path(__file__).resolve().parent / "fixtures" / "gold" / "seed-articles.json"
+
+
+def _load_gold() -> list[_Gold]:
+    """The reference annotations (tests/fixtures/gold/seed-articles.json) as _Gold rows."""
+    import json
+
+    rows = []
+    for g in json.loads(GOLD_FILE.read_text(encoding="utf-8")):
+        by_file = g.get("cities_mentioned_by_file") or {}
+        files = [
+            (f["file"], [tuple(r) for r in f["lines"]], by_file.get(f["file"][:3]))
+            for f in g["files"]
+        ]
+        rows.append(
+            _Gold(
+                id=g["id"],
+                title=g["title"] or "",
+                files=files,
+                cities=g["cities"],
+                mentioned=g["cities_mentioned"],
+                acceptable=g.get("cities_acceptable") or [],
+            )
+        )
+    return rows
+
+
+GOLD = _load_gold()
 
 _CJK = "\u3400-\u9fff"
 
