@@ -566,6 +566,11 @@ def shards_report() -> str:
                 + " | ".join(str(q[n]) for n in names)
                 + f" | {q['KB for the first 10']} |"
             )
+        lines += [
+            "",
+            "The three queries are typed one after the other on one page: the first one's "
+            "bytes include Pagefind itself and the three bundles' metadata.",
+        ]
     return "\n".join(lines)
 
 
@@ -724,7 +729,8 @@ def report(data: dict) -> str:
     )
     out.append("")
     runs = data.get("runs") or [data.get("command", "")]
-    out.append("Runs: " + "; ".join(f"`{c}`" for c in runs if c) + f" (last: {data['date']}).")
+    shown = [c.replace(" --no-write", "") for c in runs if c]
+    out.append("Runs: " + "; ".join(f"`{c}`" for c in shown) + f" (last: {data['date']}).")
     return "\n".join(out)
 
 

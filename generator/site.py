@@ -15,7 +15,7 @@ Search differs by build:
   Material's search instead; so does a machine without Pagefind, with a warning.
 * **Offline** (``site-offline/``) and ``mkdocs serve``: Material's own search.
   Its index is rebuilt in the browser on every page load, so above
-  ``extra.archive.offline_full_text_limit`` articles (default 3000) the
+  ``extra.archive.offline_full_text_limit`` articles (default 1000) the
   offline index holds each article's title, summary (its first paragraph),
   tags, places and other metadata instead of the full text, and the search
   panel says so.
