@@ -18,6 +18,7 @@ def pytest_terminal_summary(terminalreporter):
 
 # --- shared fixtures on the bundled corpus ------------------------------------
 
+import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -25,6 +26,17 @@ import pytest  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 GOLD = ROOT / "tests" / "fixtures" / "gold" / "seed-articles.json"
+
+
+def modified_corpus(dest: Path) -> Path:
+    """The bundled corpus with one headline changed and one page removed."""
+    shutil.copytree(CORPUS, dest)
+    pages = sorted(dest.glob("*.txt"))
+    first = pages[0].read_text(encoding="utf-8")
+    assert "和声激荡新吉林" in first
+    pages[0].write_text(first.replace("和声激荡新吉林", "和声激荡新吉林（修订版）", 1), "utf-8")
+    pages[-1].unlink()
+    return dest
 
 
 @pytest.fixture(scope="session")

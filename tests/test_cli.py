@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import modified_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -64,17 +65,6 @@ def snapshot(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def modified_corpus(dest: Path) -> Path:
-    """A copy of the bundled corpus with one headline changed and one page removed."""
-    shutil.copytree(CORPUS, dest)
-    pages = sorted(dest.glob("*.txt"))
-    first = pages[0].read_text(encoding="utf-8")
-    assert "和声激荡新吉林" in first
-    pages[0].write_text(first.replace("和声激荡新吉林", "和声激荡新吉林（修订版）", 1), "utf-8")
-    pages[-1].unlink()
-    return dest
 
 
 @pytest.fixture(scope="module")

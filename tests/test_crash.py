@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import modified_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -164,17 +165,6 @@ def kill_after(proc: subprocess.Popen, delay: float, trigger=None) -> bool:
             pass
     proc.communicate(timeout=60)
     return proc.returncode == -signal.SIGKILL
-
-
-def modified_corpus(dest: Path) -> Path:
-    """The bundled corpus with one headline changed and one page removed."""
-    shutil.copytree(CORPUS, dest)
-    pages = sorted(dest.glob("*.txt"))
-    first = pages[0].read_text(encoding="utf-8")
-    assert "和声激荡新吉林" in first
-    pages[0].write_text(first.replace("和声激荡新吉林", "和声激荡新吉林（修订版）", 1), "utf-8")
-    pages[-1].unlink()
-    return dest
 
 
 @dataclass
