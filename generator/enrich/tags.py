@@ -409,6 +409,16 @@ NAME_INITIALS = frozenset(
 )
 
 
+def _occurrences(word: str, text: str) -> list[int]:
+    """Start of every non-overlapping occurrence of ``word`` (as ``re.finditer``)."""
+    found: list[int] = []
+    i = text.find(word)
+    while i != -1:
+        found.append(i)
+        i = text.find(word, i + len(word))
+    return found
+
+
 def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> bool:
     """A person's name or part of one (张琼 of 张琼月, 海滨 of 黎海滨).
 
@@ -421,7 +431,7 @@ def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> b
         return False
     if not has_word(word) and word[0] in NAME_INITIALS:
         return True
-    positions = [m.start() for m in re.finditer(re.escape(word), text)]
+    positions = _occurrences(word, text)
     return bool(positions) and all(
         p > 0 and text[p - 1] in COMMON_SURNAMES and not has_word(text[p - 1] + word)
         for p in positions
