@@ -2,15 +2,22 @@
 
 The whole pipeline, in order (each stage is one module):
 
-    read    corpus/*.txt (+ NAME.meta.yml)      → RawPage      read.py
-    clean   spaces, punctuation, OCR fixes      → RawPage      clean.py
-    split   headlines, bylines, captions        → Article      split.py
+    read    corpus/*.txt (+ NAME.meta.yml)      → RawFile      read.py
+  ┌ per raw file, cached by content, on every core            pages.py
+  │ decode  UTF-8 / GB18030 / Big5 → text       → RawPage      read.py
+  │ clean   spaces, punctuation, OCR fixes      → RawPage      clean.py
+  └ split   headlines, bylines, captions        → Article      split.py
     merge   duplicates, displaced tails, jumps  → Article      merge.py
     enrich  dates, paper, people, places, tags  → Article      enrich/
     render  Jinja2 templates → Markdown files   → {path: text} render.py
     hant    OpenCC mirror in Traditional script → {path: text} hant.py
     write   atomic swap into docs/              → docs/        publish.py
     site    MkDocs builds + search index        → site/        site.py
+
+Costly per-item results (pages, places, tags, the
+Traditional text) are memoised in ``.cache/build/`` by a hash of their inputs
+and of the generator's code (``cache.py``), so a rebuild redoes only what a
+change touched; ``--no-cache`` turns that off.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import clean, export, merge, read, render, split
+from . import cache, export, merge, pages, read, render
 from .enrich import enrich
 from .model import Article, Problem
 from .progress import Progress
@@ -39,54 +46,85 @@ class Archive:
     merges: merge.MergeReport = field(default_factory=merge.MergeReport)
 
 
-def process(corpus: Path, progress: Progress, workers: int | None = None) -> Archive:
-    """read → clean → split → merge → enrich: the corpus as distinct articles."""
+def process(
+    corpus: Path,
+    progress: Progress,
+    workers: int | None = None,
+    caches: cache.Caches | None = None,
+) -> Archive:
+    """read → decode, clean, split → merge → enrich: the corpus as distinct articles.
+
+    ``caches`` let a rebuild reuse the results of unchanged files and articles
+    (see ``cache.py``); the output is the same with or without them.
+    """
     if not corpus.is_dir():  # a mistyped --corpus must not empty the archive
         raise ValueError(f"{corpus}: corpus directory not found; nothing was written")
+    caches = caches or cache.disabled()
     with progress.stage("read") as s:
-        found = read.read_corpus(corpus)
-        s["count"] = len(found.pages)
-    with progress.stage("clean") as s:
-        pages = clean.clean_pages(found.pages)
-        s["count"] = sum(len(p.lines) for p in pages)
-    with progress.stage("split") as s:
-        fragments = split.split_pages(pages)
+        files, problems = read.read_files(corpus)
+        s["count"] = len(files)
+    with progress.stage("clean+split") as s:  # per file: decode, clean, split
+        results = pages.process_files(files, caches["pages"], workers)
+        problems += [p for r in results for p in r.problems]
+        fragments = [a for r in results for a in r.fragments]
         s["count"] = len(fragments)
     with progress.stage("merge") as s:
-        articles, merges = merge.merge(fragments)
+        articles, merges = merge.merge(fragments, caches["words"])
         s["count"] = len(articles)
     with progress.stage("enrich") as s:
-        articles = enrich(articles, workers)
+        articles = enrich(articles, workers, caches)
         s["count"] = len(articles)
     # Problems are about the input; an article's own quality warnings (text gaps)
     # are shown by `check`, on its page and in the export, and do not fail --strict.
-    return Archive(articles, found.pages, found.problems, merges)
+    return Archive(articles, [r.page for r in results if r.page], problems, merges)
 
 
 def generate(settings: Settings, progress: Progress) -> Archive:
-    """The whole generation: process, render (both scripts), write docs atomically."""
+    """The whole generation: process, render (both scripts), write docs atomically.
+
+    Holds both docs folders' locks throughout: unchanged pages are kept as
+    they are on disk (``publish.Kept``), so nobody else may write meanwhile.
+    """
     from . import hant, publish
 
-    archive = process(settings.corpus, progress, settings.workers)
-    with progress.stage("render") as s:
-        files = render.render_archive(archive.articles, archive.pages, settings)
-        s["count"] = len(files)
-    hant_files: dict[str, str] = {}
-    if settings.hant:
-        with progress.stage("hant") as s:
-            hant_files = hant.mirror(files, settings, archive.articles)
-            s["count"] = len(hant_files)
-    # Both editions are ready before either is written: the two swaps follow
-    # each other at once, under both locks.
+    caches = cache.Caches(settings.cache_dir)
     with (
-        progress.stage("write") as s,
         publish.run_lock(settings.docs, settings.lock_wait),
         publish.run_lock(settings.docs_hant, settings.lock_wait),
     ):
-        report = publish.write_tree(settings.docs, files)
+        publish.recover(settings.docs)
+        publish.recover(settings.docs_hant)
+        archive = process(settings.corpus, progress, settings.workers, caches)
+        keep = settings.cache_dir is not None
+        with progress.stage("render") as s:
+            files = render.render_archive(
+                archive.articles,
+                archive.pages,
+                settings,
+                caches["render"] if keep else None,
+                publish.read_manifest(settings.docs) if keep else None,
+            )
+            s["count"] = sum(not isinstance(c, publish.Kept) for c in files.values())
+        hant_files: dict[str, str | publish.Kept] = {}
         if settings.hant:
-            publish.write_tree(settings.docs_hant, hant_files)
-        s["count"] = report.written
+            with progress.stage("hant") as s:
+                hant_files = hant.mirror(
+                    files,
+                    settings,
+                    archive.articles,
+                    caches["hant"],
+                    publish.read_manifest(settings.docs_hant) if keep else None,
+                )
+                s["count"] = sum(not isinstance(c, publish.Kept) for c in hant_files.values())
+        # Both editions are ready before either is written: the two swaps follow
+        # each other at once.
+        with progress.stage("write") as s:
+            report = publish.write_tree(settings.docs, files)
+            if settings.hant:
+                publish.write_tree(settings.docs_hant, hant_files)
+            s["count"] = report.written
+        caches.save()
+        publish.finish()
     for path in report.conflicts or []:
         archive.problems.append(
             Problem(
@@ -104,6 +142,7 @@ def generate(settings: Settings, progress: Progress) -> Archive:
             "page jumps joined": archive.merges.continuations_joined,
             "docs written / unchanged": f"{report.written} / {report.unchanged}",
             "stale pages removed": report.removed,
+            "cache hits / misses": caches.stats() or "off",
         }
     )
     return archive
@@ -120,7 +159,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     settings = load_settings(ROOT, args)
     progress = Progress(quiet=True)
-    archive = process(settings.corpus, progress, settings.workers)
+    archive = _process(settings, progress)
     convert = None
     if args.variant == "zh-Hant":
         from .hant import converter
@@ -149,7 +188,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .check import report
 
     settings = load_settings(ROOT, args)
-    archive = process(settings.corpus, Progress(quiet=True), settings.workers)
+    archive = _process(settings, Progress(quiet=True))
     sys.stdout.write(report(archive.articles, archive.problems))
     return exit_code(archive.problems, args.strict)
 
@@ -158,10 +197,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import evaluate
 
     settings = load_settings(ROOT, args)
-    archive = process(settings.corpus, Progress(quiet=True), settings.workers)
+    archive = _process(settings, Progress(quiet=True))
     text, ok = evaluate(archive.articles, Path(args.gold), settings.corpus)
     sys.stdout.write(text)
     return 0 if ok else 1
+
+
+def _process(settings: Settings, progress: Progress) -> Archive:
+    """``process`` with the project's caches (read and updated)."""
+    caches = cache.Caches(settings.cache_dir)
+    archive = process(settings.corpus, progress, settings.workers, caches)
+    caches.save()
+    return archive
 
 
 def exit_code(problems: list[Problem], strict: bool) -> int:
@@ -179,8 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--corpus", type=Path, help="folder of raw page files (default: corpus/)")
         p.add_argument("--strict", action="store_true", help="exit non-zero on any warning")
-        p.add_argument("--workers", type=int, help="processes for enrichment (default: all cores)")
+        p.add_argument("--workers", type=int, help="processes (default: all cores)")
         p.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+        p.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="recompute everything; do not read or write the cache",
+        )
+        p.add_argument(
+            "--cache-dir", type=Path, help="where results are memoised (default: .cache/build/)"
+        )
 
     p = sub.add_parser("build", help="generate the Markdown archive into docs/")
     common(p)

@@ -71,10 +71,16 @@ def record(article: Article, convert: Callable[[str], str] | None = None) -> dic
 
 def jsonl(articles: Iterable[Article], convert: Callable[[str], str] | None = None) -> str:
     """The whole corpus as JSON Lines, sorted by date then id."""
-    lines = [
-        json.dumps(record(a, convert), ensure_ascii=False, sort_keys=False)
-        for a in sorted(articles, key=sort_key)
-    ]
+    return join_lines([line(a, convert) for a in sorted(articles, key=sort_key)])
+
+
+def line(article: Article, convert: Callable[[str], str] | None = None) -> str:
+    """One article's JSON Lines record (no newline)."""
+    return json.dumps(record(article, convert), ensure_ascii=False, sort_keys=False)
+
+
+def join_lines(lines: list[str]) -> str:
+    """JSON Lines text from records made by ``line``."""
     return "\n".join(lines) + ("\n" if lines else "")
 
 

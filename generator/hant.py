@@ -19,8 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from . import export
+from . import cache, export
 from .model import Article
+from .publish import Kept, digest_of
 
 DATA = Path(__file__).parent / "data"
 _PUA = 0xF0000  # supplementary private use area: never in news text
@@ -75,22 +76,98 @@ _KEEP_AS_IS = ("sources/",)  # raw source files are evidence: shown as printed
 
 
 def mirror(
-    files: dict[str, str], settings, articles: list[Article] | None = None
-) -> dict[str, str]:
-    """The Traditional edition: same paths, converted text."""
+    files: dict[str, str | Kept],
+    settings,
+    articles: list[Article] | None = None,
+    memo: cache.Memo | None = None,
+    previous: dict[str, str] | None = None,
+) -> dict[str, str | Kept]:
+    """The Traditional edition: same paths, converted text.
+
+    ``memo`` keeps, by a hash of each Simplified text, what its conversion
+    gave; with ``previous`` (the manifest of the Traditional docs folder) a
+    page whose converted text is already on disk is kept, not converted
+    again. A ``Kept`` Simplified page is read from ``settings.docs`` when its
+    Traditional page has to be made.
+    """
+    memo = memo or cache.Memo(None)
+    previous = previous or {}
+    config = settings.opencc
     convert = converter(settings)
-    out: dict[str, str] = {}
+
+    def cached(text: str) -> str:
+        return memo.get(cache.key("hant", config, text), lambda: convert(text))
+
+    out: dict[str, str | Kept] = {}
+    counts: Counter[str] = Counter()
     for path, text in files.items():
         if path.startswith(_KEEP_AS_IS):
-            out[path] = text
+            same = isinstance(text, Kept) and previous.get(path) == text.digest
+            out[path] = text if same else _text(text, settings, path)
         elif path == "data/corpus.jsonl" and articles is not None:
-            out[path] = export.jsonl(articles, convert)
+            jsonl = _text(text, settings, path)
+            out[path] = _mirror_jsonl(jsonl, articles, convert, memo, config, counts)
         elif path == "data/corpus.jsonl":
-            out[path] = _convert_jsonl(text, convert)
+            out[path] = _convert_jsonl(_text(text, settings, path), cached)
+            counts.update(_variant_counts(out[path]))
+        elif path.endswith(".md"):
+            k = cache.key("hant-md", config, digest_of(text))
+            found, digest = memo.lookup(k)
+            if found and previous.get(path) == digest:
+                out[path] = Kept(digest)
+            else:
+                out[path] = convert(_text(text, settings, path))
+                memo.put(k, digest_of(out[path]))
         else:
-            out[path] = convert(text)
-    out["assets/javascripts/variants.js"] = variants_js(out)
+            out[path] = cached(_text(text, settings, path))
+    out["assets/javascripts/variants.js"] = variants_script(counts)
     return out
+
+
+def _mirror_jsonl(
+    text: str,
+    articles: list[Article],
+    convert: Callable[[str], str],
+    memo: cache.Memo,
+    config: str,
+    counts: Counter[str],
+) -> str:
+    """``export.jsonl(articles, convert)``, converting only records not seen before
+    (each keyed by its line in the Simplified ``text``); adds each record's
+    ``_variant_counts`` to ``counts``."""
+    ordered = sorted(articles, key=export.sort_key)
+    lines = text.split("\n")[: len(ordered)]
+    out: list[str] = []
+    for s, a in zip(lines, ordered, strict=True):
+
+        def make(a: Article = a) -> tuple[str, dict[str, int]]:
+            line = export.line(a, convert)
+            return line, _variant_counts(line)
+
+        line, found = memo.get(cache.key("hant-record", config, s), make)
+        out.append(line)
+        counts.update(found)
+    return export.join_lines(out)
+
+
+def _text(content: str | Kept, settings, path: str) -> str:
+    """The Simplified text of a generated file (read from docs/ when it was kept)."""
+    if isinstance(content, Kept):
+        return (settings.docs / path).read_text(encoding="utf-8")
+    return content
+
+
+def _variant_counts(text: str) -> dict[str, int]:
+    """How often ``text`` uses each Traditional character with another Simplified form."""
+    t2s = _opencc("t2s")
+    return {
+        char: n for char, n in Counter(_HAN.findall(text)).items() if _t2s_char(char, t2s) != char
+    }
+
+
+@lru_cache(maxsize=65536)
+def _t2s_char(char: str, t2s) -> str:
+    return t2s.convert(char)
 
 
 _READER_FIELDS = (
@@ -124,20 +201,30 @@ _HAN = re.compile("[\u3400-\u9fff]")
 
 
 def variants_js(files: dict[str, str]) -> str:
-    """``window.__archiveVariants``: Simplified character → its Traditional form here.
+    """``variants_script`` for the Han characters of these Traditional pages.
 
-    Lets a reader type Simplified (长春) into the Traditional site's search:
-    the query is mapped character by character to the forms this edition uses
-    (the most frequent one where several exist).
+    (``mirror`` counts the characters of the articles' records instead: the
+    same text, counted once per article rather than once per page.)
     """
     counts: Counter[str] = Counter()
     for path, text in files.items():
         if path.endswith(".md") and not path.startswith(_KEEP_AS_IS):
-            counts.update(_HAN.findall(text))
+            counts.update(_variant_counts(text))
+    return variants_script(counts)
+
+
+def variants_script(counts: Counter[str]) -> str:
+    """``window.__archiveVariants``: Simplified character → its Traditional form here.
+
+    Lets a reader type Simplified (长春) into the Traditional site's search:
+    the query is mapped character by character to the forms this edition uses
+    (the most frequent one where several exist). ``counts``: how often each
+    Traditional character occurs in the edition.
+    """
     t2s = _opencc("t2s")
     best: dict[str, tuple[int, str]] = {}
     for char, n in counts.items():
-        simplified = t2s.convert(char)
+        simplified = _t2s_char(char, t2s)
         if simplified != char and len(simplified) == 1:
             if simplified not in best or (n, char) > best[simplified]:
                 best[simplified] = (n, char)

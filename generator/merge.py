@@ -7,9 +7,9 @@ Pure functions, in three passes:
    (``积极利`` + ``用国际创新资源`` → ``利用``).
 2. **Duplicates.** Two extractions of one article share most of their text
    even when wording differs by a few percent. Candidate pairs come from an
-   index of character 4-gram shingles (so the cost grows with the corpus,
-   not its square); a pair is a duplicate when the smaller copy's shingles
-   are mostly contained in the larger. The better copy is published and
+   index of sampled character 4-gram shingles (so the cost grows with the
+   corpus, not its square); a pair is a duplicate when the smaller copy's
+   shingles are mostly contained in the larger. The better copy is published and
    every copy is listed as a source.
 3. **Continuations.** ``(下转第三版)`` and ``(上接第一版)`` parts of one
    story on different pages are joined when both are in the corpus.
@@ -18,14 +18,17 @@ Pure functions, in three passes:
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from itertools import chain
 
+from .cache import Memo, key
 from .model import Article, Source
-from .patterns import HAN_RE, TERMINAL_RE, han_count
+from .patterns import HAN, TERMINAL_RE, han_count
 
 SHINGLE = 4
+_NOT_HAN_RE = re.compile(f"[^{HAN}]+")
 DUPLICATE_CONTAINMENT = 0.6  # share of the smaller copy's shingles found in the larger
 SAME_TITLE_CONTAINMENT = 0.35
 MAX_POSTINGS = 50  # shingles shared by more articles than this carry no signal
@@ -40,10 +43,13 @@ class MergeReport:
     continuations_joined: int = 0
 
 
-def merge(articles: list[Article]) -> tuple[list[Article], MergeReport]:
-    """Run the three merge passes; returns distinct articles and counts."""
+def merge(articles: list[Article], memo: Memo | None = None) -> tuple[list[Article], MergeReport]:
+    """Run the three merge passes; returns distinct articles and counts.
+
+    ``memo`` remembers which join points fall inside a word (jieba is slow to load).
+    """
     report = MergeReport()
-    articles = join_displaced_tails(articles, report)
+    articles = join_displaced_tails(articles, report, memo)
     articles = merge_duplicates(articles, report)
     articles = join_continuations(articles, report)
     return articles, report
@@ -51,7 +57,7 @@ def merge(articles: list[Article]) -> tuple[list[Article], MergeReport]:
 
 def han_text(article: Article) -> str:
     """Only the Han characters of title and body: what copies share."""
-    return "".join(HAN_RE.findall(article.text))
+    return _NOT_HAN_RE.sub("", article.text)
 
 
 def _norm_title(title: str) -> str:
@@ -65,11 +71,15 @@ def _is_headless(a: Article) -> bool:
     return a.title_inferred and a.kind != "photo" and not a.continued_from
 
 
-def _word_across(left: str, right: str) -> bool:
+def _word_across(left: str, right: str, memo: Memo | None = None) -> bool:
     """Whether the join point of two fragments falls inside a word."""
+    left_part, right_part = left[-4:], right[:4]
+    if memo is not None:
+        return memo.get(
+            key("word-across", left_part, right_part), lambda: _word_across(left_part, right_part)
+        )
     import jieba
 
-    left_part, right_part = left[-4:], right[:4]
     pos = 0
     for token in jieba.lcut(left_part + right_part, HMM=False):
         if pos < len(left_part) < pos + len(token):
@@ -78,7 +88,9 @@ def _word_across(left: str, right: str) -> bool:
     return False
 
 
-def join_displaced_tails(articles: list[Article], report: MergeReport) -> list[Article]:
+def join_displaced_tails(
+    articles: list[Article], report: MergeReport, memo: Memo | None = None
+) -> list[Article]:
     """Join headless fragments to the article on the same page they complete."""
     by_file: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
@@ -97,7 +109,7 @@ def join_displaced_tails(articles: list[Article], report: MergeReport) -> list[A
             and not a.byline
             and a.paragraphs
             and tail.paragraphs
-            and _word_across(a.paragraphs[-1], tail.paragraphs[0])
+            and _word_across(a.paragraphs[-1], tail.paragraphs[0], memo)
         ]
         if len(heads) != 1:
             continue
@@ -147,19 +159,64 @@ def quality(article: Article, longest: int) -> tuple:
     )
 
 
+def _anchor_class() -> str:
+    """A fixed, pseudo-random eighth of the Han characters, as a regex class."""
+    chars = [
+        chr(cp)
+        for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+        for cp in range(lo, hi + 1)
+        if ((cp * 2654435761) & 0xFFFFFFFF) >> 29 == 0
+    ]
+    return "[" + "".join(chars) + "]"
+
+
+# The shingles that start with an anchor character: a sample of about one in
+# eight that is the same in every copy of a text (it depends on the shingle
+# alone), so shared samples estimate shared shingles at regex speed.
+_SAMPLE_RE = re.compile(f"(?=({_anchor_class()}.{{{SHINGLE - 1}}}))")
+SAMPLE_ALL_BELOW = 64  # shorter texts (in shingles) keep every shingle as a sample
+CANDIDATE_SHARE = 0.15  # shared samples, as a share of the smaller copy's, worth a check
+
+
+def samples(han: str) -> frozenset[str]:
+    """The sampled shingles of a text (every shingle when the text is short)."""
+    if len(han) - SHINGLE + 1 < SAMPLE_ALL_BELOW:
+        return frozenset(_shingles(han))
+    return frozenset(_SAMPLE_RE.findall(han))
+
+
+def _needed(han_i: str, han_j: str, si: frozenset[str], sj: frozenset[str]) -> float:
+    """Shared samples a pair needs before its shingles are compared."""
+    long_i = len(han_i) - SHINGLE + 1 >= SAMPLE_ALL_BELOW
+    long_j = len(han_j) - SHINGLE + 1 >= SAMPLE_ALL_BELOW
+    if long_i and long_j:
+        return max(1.0, CANDIDATE_SHARE * min(len(si), len(sj)))
+    return 1.0  # a short text is only sampled where it meets a long one
+
+
 def merge_duplicates(articles: list[Article], report: MergeReport) -> list[Article]:
-    """Group copies of one article across extractions; keep the best text."""
-    shingles = [_shingles(han_text(a)) for a in articles]
-    # Only shingles found in 2..MAX_POSTINGS articles can pair articles up:
-    # count them all at C speed, then index just those.
-    counts = Counter(chain.from_iterable(shingles))
+    """Group copies of one article across extractions; keep the best text.
+
+    Candidate pairs share sampled shingles that few articles have (at most
+    ``MAX_POSTINGS``); each candidate is then checked on all its shingles.
+    """
+    hans = [han_text(a) for a in articles]
+    sampled = [samples(h) for h in hans]
+    counts = Counter(chain.from_iterable(sampled))
     rare = {s for s, c in counts.items() if 1 < c <= MAX_POSTINGS}
     del counts
-    rare_shingles = [sh & rare for sh in shingles]
+    rare_samples = [sh & rare for sh in sampled]
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, sh in enumerate(rare_shingles):
+    for i, sh in enumerate(rare_samples):
         for s in sh:
             postings[s].append(i)
+    full: dict[int, set[str]] = {}
+
+    def shingles_of(i: int) -> set[str]:
+        if i not in full:
+            full[i] = _shingles(hans[i])
+        return full[i]
+
     parent = list(range(len(articles)))
 
     def find(i: int) -> int:
@@ -171,21 +228,24 @@ def merge_duplicates(articles: list[Article], report: MergeReport) -> list[Artic
     titles = [
         None if a.title_inferred or a.kind == "photo" else _norm_title(a.title) for a in articles
     ]
-    for i, sh in enumerate(shingles):
-        if not sh or articles[i].kind == "photo":
+    for i, sh in enumerate(rare_samples):
+        if not sh or articles[i].kind == "photo" or len(hans[i]) < SHINGLE + 7:
             continue
         shared: Counter[int] = Counter()
-        for s in rare_shingles[i]:
+        for s in sh:
             shared.update(postings[s])
-        n_i = len(sh)
         for j, count in shared.items():
-            if j <= i:
+            if j <= i or articles[j].kind == "photo":
                 continue
-            n_j = len(shingles[j])
+            if count < _needed(hans[i], hans[j], sampled[i], sampled[j]):
+                continue
+            si, sj = shingles_of(i), shingles_of(j)
+            n_i, n_j = len(si), len(sj)
             smaller = min(n_i, n_j)
-            if smaller < 8 or count < SAME_TITLE_CONTAINMENT * smaller:
+            common = len(si & sj) if smaller >= 8 else 0
+            if smaller < 8 or common < SAME_TITLE_CONTAINMENT * smaller:
                 continue  # cannot be a duplicate: skip the title comparison
-            if _is_duplicate(articles[i], articles[j], count, n_i, n_j, titles[i], titles[j]):
+            if _is_duplicate(articles[i], articles[j], common, n_i, n_j, titles[i], titles[j]):
                 parent[find(j)] = find(i)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(articles)):

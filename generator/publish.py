@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,6 +74,21 @@ def read_manifest(target: Path) -> dict[str, str]:
         return {}
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A generated file that is already on disk with this content hash (per the
+    manifest): keep it as it is. Lets a rebuild skip rendering unchanged pages."""
+
+    digest: str
+
+
+def digest_of(content: str | bytes | Kept) -> str:
+    """The manifest hash of a generated file's content."""
+    if isinstance(content, Kept):
+        return content.digest
+    return digest(content.encode("utf-8") if isinstance(content, str) else content)
+
+
 @dataclass
 class WriteReport:
     written: int = 0
@@ -107,47 +123,60 @@ def recover(target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_tree(target: Path, files: dict[str, bytes | str]) -> WriteReport:
+def write_tree(target: Path, files: dict[str, bytes | str | Kept]) -> WriteReport:
     """Make ``target`` hold exactly ``files`` plus any file we did not generate.
 
-    Nothing changes on disk when every file is already up to date.
+    Nothing changes on disk when every file is already up to date. A ``Kept``
+    file must be on disk as the manifest says (the caller holds the lock).
     """
     report = WriteReport()
     recover(target)
-    blobs = {path: (c.encode("utf-8") if isinstance(c, str) else c) for path, c in files.items()}
-    for path in blobs:
-        _check_path(path)
     old = read_manifest(target)
+    kept = {path: c.digest for path, c in files.items() if isinstance(c, Kept)}
+    for path, want in kept.items():
+        if old.get(path) != want or not (target / path).is_file():
+            raise RuntimeError(f"{target / path}: changed during the run; run again")
+    blobs = {
+        path: (c.encode("utf-8") if isinstance(c, str) else c)
+        for path, c in files.items()
+        if not isinstance(c, Kept)
+    }
+    for path in files:
+        _check_path(path)
     # A hand-written file at a path we generate wins: we do not overwrite it.
     report.conflicts = sorted(p for p in blobs if p not in old and (target / p).is_file())
     for path in report.conflicts:
         del blobs[path]
-    new_manifest = {path: digest(data) for path, data in sorted(blobs.items())}
-    stale = [p for p in old if p not in blobs and (target / p).exists()]
+    new_manifest = {path: digest(data) for path, data in blobs.items()}
+    new_manifest.update(kept)
+    new_manifest = dict(sorted(new_manifest.items()))
+    stale = {p for p in old if p not in new_manifest and (target / p).exists()}
     changed = [p for p in blobs if old.get(p) != new_manifest[p] or not (target / p).is_file()]
     if target.exists() and not changed and not stale:
-        report.unchanged = len(blobs)
+        report.unchanged = len(new_manifest)
         return report
     staging = target.parent / f".{target.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     # Carry over everything we did not generate, and unchanged files, by hard link.
-    if target.exists():
-        for src in sorted(target.rglob("*")):
-            rel = src.relative_to(target).as_posix()
-            if src.is_dir() or rel == MANIFEST or rel in stale:
-                if rel in stale:
-                    report.removed += 1
-                continue
-            if rel in blobs and rel in changed:
-                continue
-            dest = staging / rel
+    replaced = set(changed)
+    for rel in _tree_files(target):
+        if rel == MANIFEST or rel in replaced:
+            continue
+        if rel in stale:
+            report.removed += 1
+            continue
+        dest = staging / rel
+        if not dest.parent.is_dir():
             dest.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(src, dest)
-            if rel in blobs:
-                report.unchanged += 1
-            else:
-                report.kept_foreign += 1
+        if (target / rel).is_symlink() and (target / rel).is_dir():
+            os.symlink(os.readlink(target / rel), dest)  # a linked folder stays a link
+        else:
+            _link_or_copy(target / rel, dest)
+        if rel in new_manifest:
+            report.unchanged += 1
+        else:
+            report.kept_foreign += 1
     for rel in changed:
         dest = staging / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -164,10 +193,35 @@ def write_tree(target: Path, files: dict[str, bytes | str]) -> WriteReport:
     return report
 
 
+def _tree_files(root: Path) -> list[str]:
+    """Every file (and symlink) below ``root``, as sorted posix paths relative to it."""
+    found: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found.extend(prefix + n for n in names)
+        found.extend(prefix + d for d in dirs if os.path.islink(os.path.join(folder, d)))
+    return sorted(found)
+
+
+_CLEANUPS: list[threading.Thread] = []
+
+
+def finish() -> None:
+    """Wait until the old trees replaced by ``swap_in`` are deleted."""
+    while _CLEANUPS:
+        _CLEANUPS.pop().join()
+
+
 def swap_in(staging: Path, target: Path) -> None:
     """Replace ``target`` by ``staging`` atomically (or as near as the OS allows)."""
     if target.exists() and _exchange(staging, target):
-        shutil.rmtree(staging, ignore_errors=True)
+        # ``staging`` now holds the old tree: delete it while the run goes on
+        # (``finish`` waits; a killed run's leftover goes in ``recover``).
+        thread = threading.Thread(target=shutil.rmtree, args=(staging, True), daemon=True)
+        thread.start()
+        _CLEANUPS.append(thread)
         return
     if not target.exists():
         staging.rename(target)

@@ -67,13 +67,26 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     return sorted(p for p in corpus_dir.rglob("*.txt") if p.is_file())
 
 
-def read_corpus(corpus_dir: Path) -> Corpus:
-    """Read every ``*.txt`` page under ``corpus_dir`` (sorted by path)."""
-    pages: list[RawPage] = []
+@dataclass(frozen=True)
+class RawFile:
+    """A raw page file as found on disk: its name, bytes and sidecar (not yet decoded)."""
+
+    name: str  # relative to the corpus directory
+    data: bytes
+    meta: PageMeta
+
+
+def read_files(corpus_dir: Path) -> tuple[list[RawFile], list[Problem]]:
+    """The bytes and sidecar of every ``*.txt`` page under ``corpus_dir`` (sorted by path).
+
+    Files that cannot be used at all (a bad sidecar, unreadable, too large)
+    are reported and left out; decoding is ``read_page_bytes``'s job.
+    """
+    files: list[RawFile] = []
     problems: list[Problem] = []
     if not corpus_dir.is_dir():
         problems.append(Problem("error", str(corpus_dir), "corpus directory not found"))
-        return Corpus(pages, problems)
+        return files, problems
     for path in corpus_files(corpus_dir):
         name = path.relative_to(corpus_dir).as_posix()
         try:
@@ -93,7 +106,16 @@ def read_corpus(corpus_dir: Path) -> Corpus:
         except OSError as exc:
             problems.append(Problem("error", name, f"cannot read file: {exc.strerror or exc}"))
             continue
-        page, page_problems = read_page_bytes(name, data, meta)
+        files.append(RawFile(name, data, meta))
+    return files, problems
+
+
+def read_corpus(corpus_dir: Path) -> Corpus:
+    """Read and decode every ``*.txt`` page under ``corpus_dir`` (sorted by path)."""
+    files, problems = read_files(corpus_dir)
+    pages: list[RawPage] = []
+    for f in files:
+        page, page_problems = read_page_bytes(f.name, f.data, f.meta)
         problems.extend(page_problems)
         if page is not None:
             pages.append(page)

@@ -13,7 +13,9 @@ import datetime as _dt
 import hashlib
 import heapq
 import html
+import io
 import json
+import pickle
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -25,7 +27,9 @@ from urllib.parse import quote
 
 import jinja2
 
+from .cache import Memo, key
 from .model import Article, article_path
+from .publish import Kept, digest_of
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 LATEST = 12
@@ -125,6 +129,18 @@ class Site:
         return self._group(keys)
 
     @cached_property
+    def tag_ids(self) -> dict[str, tuple[str, ...]]:
+        return {k: tuple(a.id for a in v) for k, v in self.tag_index.items()}
+
+    @cached_property
+    def city_ids(self) -> dict[str, tuple[str, ...]]:
+        return {k: tuple(a.id for a in v) for k, v in self.city_index.items()}
+
+    @cached_property
+    def mention_ids(self) -> dict[str, tuple[str, ...]]:
+        return {k: tuple(a.id for a in v) for k, v in self.mention_index.items()}
+
+    @cached_property
     def mention_index(self) -> dict[str, list[Article]]:
         return self._group(lambda a: [p for p in a.places if p not in a.cities])
 
@@ -197,30 +213,82 @@ def related(article: Article, site: Site, limit: int = 5) -> list[Article]:
     """
     scores: Counter[str] = Counter()
     for tag in article.tags:
-        others = site.tag_index.get(tag, ())
+        others = site.tag_ids.get(tag, ())
         if len(others) <= RELATED_MAX_SHARED:
-            scores.update({o.id: 2 for o in others})
+            scores.update(others)  # a shared tag counts twice
+            scores.update(others)
     for place in article.cities + article.places:
-        main, mentions = site.city_index.get(place, ()), site.mention_index.get(place, ())
+        main, mentions = site.city_ids.get(place, ()), site.mention_ids.get(place, ())
         if len(main) + len(mentions) <= RELATED_MAX_SHARED:
-            for other in (*main, *mentions):
-                scores[other.id] += 1
+            scores.update(main)
+            scores.update(mentions)
     scores.pop(article.id, None)
     key = site.date_key
     best = heapq.nsmallest(limit, ((-s, -key[i], i) for i, s in scores.items() if s >= 2))
     return [site.by_id[i] for _, _, i in best]
 
 
-@lru_cache(maxsize=65536)
-def _relpath(target: str, here: str) -> str:
-    return posixpath.relpath(target, here)
+@lru_cache(maxsize=1 << 18)
+def _link(target: str, here: str) -> str:
+    """URL of docs path ``target`` relative to folder ``here`` (both clean,
+    docs-relative), URL-encoded so a file name with #, ?, % or quotes stays
+    one inert path. Same as ``posixpath.relpath`` for these paths, faster."""
+    parts = target.split("/")
+    folders = here.split("/") if here and here != "." else []
+    common = 0
+    while common < len(folders) and common < len(parts) - 1 and parts[common] == folders[common]:
+        common += 1
+    rel = "/".join([".."] * (len(folders) - common) + parts[common:])
+    return quote(rel, safe="/.-_~")
+
+
+# Templates that read nothing but their context and fixed data (the gazetteer,
+# topic slugs, settings): a page made from one of them is unchanged when its
+# context is, so a rebuild can keep it (``Renderer(memo=…)``).
+CONTEXT_ONLY = frozenset(
+    {
+        "article.md.j2",
+        "source.md.j2",
+        "list.md.j2",
+        "city.md.j2",
+        "date_year.md.j2",
+        "date_month.md.j2",
+        "date_day.md.j2",
+    }
+)
+
+
+class _ContextPickler(pickle.Pickler):
+    """Pickles a page context with each article replaced by its content hash."""
+
+    def __init__(self, file, article_digest) -> None:
+        super().__init__(file, protocol=5)
+        self._article_digest = article_digest
+
+    def persistent_id(self, obj: object) -> bytes | None:
+        return self._article_digest(obj) if isinstance(obj, Article) else None
 
 
 class Renderer:
-    """Renders every page of the archive from one ``Site``."""
+    """Renders every page of the archive from one ``Site``.
 
-    def __init__(self, site: Site, templates_dir: Path = TEMPLATES_DIR) -> None:
+    With a ``memo`` (page inputs → content hash) and ``previous`` (the docs
+    manifest: path → content hash on disk), a page of a ``CONTEXT_ONLY``
+    template whose inputs and file are unchanged is not rendered again: it
+    becomes ``publish.Kept``.
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        templates_dir: Path = TEMPLATES_DIR,
+        memo: Memo | None = None,
+        previous: dict[str, str] | None = None,
+    ) -> None:
         self.site = site
+        self.memo = memo
+        self.previous = previous or {}
+        self._digests: dict[int, bytes] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             undefined=jinja2.StrictUndefined,
@@ -230,16 +298,53 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(md=md, esc=esc, yaml_str=yaml_str, date_label=date_label)
-        self.env.globals.update(site=site, summary=summary, article_path=article_path, KINDS=KINDS)
-        self.files: dict[str, str] = {}
+        self.env.globals.update(
+            site=site,
+            summary=summary,
+            article_path=article_path,
+            KINDS=KINDS,
+            item_md=self.article_item,
+        )
+        self._items: dict[int, tuple[str, str]] = {}
+        self.files: dict[str, str | Kept] = {}
+
+    def article_item(self, a: Article, link) -> str:
+        """``- [title](link) date · paper · kind<br>summary``: one line of a list page."""
+        found = self._items.get(id(a))
+        if found is None:
+            rest = f'<span class="archive-date">{date_label(a.date)}</span>'
+            if a.paper:
+                rest += f" · {md(a.paper)}"
+            if a.kind != "article":
+                rest += f" · {KINDS.get(a.kind, a.kind)}"
+            rest += f'<br><span class="archive-summary">{md(summary(a))}</span>'
+            found = self._items[id(a)] = (md(a.title), rest)
+        return f"- [{found[0]}]({link(article_path(a))}) {found[1]}"
+
+    def _article_digest(self, a: Article) -> bytes:
+        found = self._digests.get(id(a))
+        if found is None:
+            found = self._digests[id(a)] = hashlib.sha1(pickle.dumps(a, protocol=5)).digest()
+        return found
+
+    def _key(self, path: str, template: str, context: dict) -> bytes:
+        buf = io.BytesIO()
+        _ContextPickler(buf, self._article_digest).dump(sorted(context.items()))
+        return key("render", path, template, self.site.settings, buf.getvalue())
 
     def page(self, path: str, template: str, **context) -> None:
         """Render ``template`` to docs path ``path`` with links relative to it."""
+        k = None
+        if self.memo is not None and template in CONTEXT_ONLY:
+            k = self._key(path, template, context)
+            found, digest = self.memo.lookup(k)
+            if found and self.previous.get(path) == digest:
+                self.files[path] = Kept(digest)
+                return
         here = posixpath.dirname(path)
 
         def link(target: str) -> str:
-            # URL-encoded, so a file name with #, ?, % or quotes stays one inert path
-            return quote(_relpath(target, here or "."), safe="/.-_~")
+            return _link(target, here)
 
         def html_link(target: str) -> str:
             return link(target).removesuffix(".md") + ".html"
@@ -250,7 +355,10 @@ class Renderer:
         text = self.env.get_template(template).render(
             path=path, link=link, html_link=html_link, chart=chart, **context
         )
-        self.files[path] = re.sub(r"\n{3,}", "\n\n", text)
+        text = re.sub(r"\n{3,}", "\n\n", text)
+        self.files[path] = text
+        if k is not None:
+            self.memo.put(k, digest_of(text))
 
     def render_all(self) -> dict[str, str]:
         site = self.site
@@ -273,7 +381,11 @@ class Renderer:
         self.listing(site.tag_index, site.tag_path, "标签", "tags/index.md")
         self.page("cities/index.md", "cities_index.md.j2", chart_rows=city_chart(site))
         for city, items in site.city_index.items():
-            counties = [c for c in site.city_index if site.cities.get(c, {}).get("parent") == city]
+            counties = [
+                (c, len(n))
+                for c, n in site.city_index.items()
+                if site.cities.get(c, {}).get("parent") == city
+            ]
             self.page(
                 site.city_path(city),
                 "city.md.j2",
@@ -433,8 +545,18 @@ def source_pages(pages: list, renderer: Renderer) -> None:
         )
 
 
-def render_archive(articles: list[Article], pages: list, settings) -> dict[str, str]:
-    """Every generated file of the Simplified edition: pages, data, feeds."""
+def render_archive(
+    articles: list[Article],
+    pages: list,
+    settings,
+    memo: Memo | None = None,
+    previous: dict[str, str] | None = None,
+) -> dict[str, str | Kept]:
+    """Every generated file of the Simplified edition: pages, data, feeds.
+
+    ``memo`` and ``previous`` (the manifest of docs/) let unchanged pages be
+    kept instead of rendered again (see ``Renderer``).
+    """
     from . import export
     from .enrich import places, tags
 
@@ -446,7 +568,7 @@ def render_archive(articles: list[Article], pages: list, settings) -> dict[str, 
     site = Site(
         articles, gaz, topics, {"site_url": settings.site_url, "site_name": settings.site_name}
     )
-    renderer = Renderer(site)
+    renderer = Renderer(site, memo=memo, previous=previous)
     renderer.env.globals.update(
         cite_gb=lambda a: cite_gb(a, settings.site_url),
         cite_bib=lambda a: cite_bib(a, settings.site_url),

@@ -29,6 +29,7 @@ class Settings:
     workers: int | None = None
     lock_wait: float = 0.0
     offline_full_text_limit: int = 1000  # articles; above it the offline index holds summaries
+    cache_dir: Path | None = None  # memos of unchanged work (cache.py); None: no cache
 
 
 class _Loader(yaml.SafeLoader):
@@ -63,6 +64,7 @@ def load_settings(root: Path, args: argparse.Namespace | None = None) -> Setting
         hant=bool(extra.get("hant", True)),
         opencc=opencc,
         offline_full_text_limit=int(extra.get("offline_full_text_limit", 1000)),
+        cache_dir=root / ".cache" / "build",
     )
     if args is not None:
         if getattr(args, "corpus", None):
@@ -72,4 +74,8 @@ def load_settings(root: Path, args: argparse.Namespace | None = None) -> Setting
             settings.docs_hant = settings.docs.parent / f"{settings.docs.name}-hant"
         settings.workers = getattr(args, "workers", None)
         settings.lock_wait = getattr(args, "lock_wait", 0.0) or 0.0
+        if getattr(args, "cache_dir", None):
+            settings.cache_dir = args.cache_dir.resolve()
+        if getattr(args, "no_cache", False):
+            settings.cache_dir = None
     return settings

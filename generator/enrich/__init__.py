@@ -13,9 +13,7 @@ core (``workers``). Results do not depend on the number of workers.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
-
+from .. import cache
 from ..merge import stable_id
 from ..model import Article
 from . import dates, people, places, tags
@@ -23,17 +21,28 @@ from . import dates, people, places, tags
 PARALLEL_FROM = 400  # articles; below this, starting workers costs more than it saves
 
 
-def enrich(articles: list[Article], workers: int | None = None) -> list[Article]:
-    """Fill every metadata field of every article, in place; returns them sorted."""
+def enrich(
+    articles: list[Article], workers: int | None = None, caches: cache.Caches | None = None
+) -> list[Article]:
+    """Fill every metadata field of every article, in place; returns them sorted.
+
+    ``caches``: places and tags of an article whose inputs did not change
+    are taken from the ``places`` and ``tags`` memos.
+    """
+    caches = caches or cache.disabled()
     for a in articles:
         _people(a)
     people.resolve_paper(articles)
-    dates.assign_dates(articles)
+    dates.assign_dates(articles, caches["dates"])
+    memo = caches["places"]
     for a in articles:
         home = a.meta.city or people.paper_city(a.paper)  # 我市 in 城市晚报 is 长春
         heading = " ".join(filter(None, [a.kicker, a.title, a.subtitle]))
-        a.cities, a.places = places.find_places(heading, a.paragraphs, home_city=home, date=a.date)
-    _tag_all(articles, workers)
+        a.cities, a.places = memo.get(
+            cache.key("places", heading, a.paragraphs, home, a.date),
+            lambda: places.find_places(heading, a.paragraphs, home_city=home, date=a.date),  # noqa: B023
+        )
+    _tag_all(articles, workers, caches["tags"])
     taken: set[str] = set()
     for a in sorted(articles, key=_id_order):
         a.id = stable_id(a, taken)
@@ -73,14 +82,10 @@ def _tag_one(job: tuple[str, list[str], list[str]]) -> tuple[list[str], list[str
     return found, tags.assign_topics(title, paragraphs)
 
 
-def _tag_all(articles: list[Article], workers: int | None) -> None:
+def _tag_all(articles: list[Article], workers: int | None, memo: cache.Memo) -> None:
     jobs = [(a.title, a.paragraphs, sorted(set(a.reporters) | set(a.places))) for a in articles]
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(jobs) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_tag_one, jobs, chunksize=64))
-    else:
-        results = [_tag_one(job) for job in jobs]
+    keys = [cache.key("tags", *job) for job in jobs]
+    results = cache.map_cached(memo, _tag_one, jobs, keys, workers, PARALLEL_FROM)
     for a, (found_tags, found_topics) in zip(articles, results, strict=True):
         a.tags, a.topics = found_tags, found_topics
 

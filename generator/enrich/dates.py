@@ -28,6 +28,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..cache import Memo, key
 from ..model import Article
 from .people import dateline_head, parse_dateline
 
@@ -84,7 +85,7 @@ class _Found:
 
 @dataclass
 class _Analysis:
-    text: str
+    text: str  # emptied once analysed: ``snippets`` keeps what later steps quote
     meta_date: str | None
     dateline: _Found | None = None
     lead: _Found | None = None
@@ -93,6 +94,7 @@ class _Analysis:
     current_year: int | None = None
     current_year_how: str | None = None
     lower_bound: tuple[int, int] | None = None  # (year, month) the date cannot precede
+    snippets: dict[int, str] = field(default_factory=dict)  # year mention start → its clause
 
 
 @dataclass
@@ -302,6 +304,8 @@ def _analyse(article: Article) -> _Analysis:
                         mention.start,
                     )
                 )
+    analysis.snippets = {m.start: _snippet(text, m.start) for m in analysis.years}
+    analysis.text = ""  # not kept in the cache: 1,500 characters an article
     return analysis
 
 
@@ -330,7 +334,7 @@ def _nearest_year(analysis: _Analysis, pos: int) -> tuple[int | None, str | None
     if not usable or pos < 0:
         return None, None
     best = min(usable, key=lambda m: abs(m.start - pos))
-    return best.year, f"正文最近的“{_snippet(analysis.text, best.start)}”"
+    return best.year, f"正文最近的“{analysis.snippets[best.start]}”"
 
 
 def _year_for(
@@ -454,13 +458,20 @@ def _page_context(
     return None
 
 
-def assign_dates(articles: list[Article]) -> None:
+def assign_dates(articles: list[Article], memo: Memo | None = None) -> None:
     """Set ``date``, ``date_precision`` and ``date_source`` on every article.
 
     ``date_source`` is the Chinese explanation shown as 日期推断自…. An article
     whose text supports no date keeps ``date=None`` (and ``date_source=None``).
+    ``memo`` keeps each article's own date evidence by a hash of the article.
     """
-    analyses = [_analyse(article) for article in articles]
+    if memo is None:
+        analyses = [_analyse(article) for article in articles]
+    else:
+        analyses = [
+            memo.get(key("dates", a), lambda: _analyse(a))  # noqa: B023
+            for a in articles
+        ]
     results: list[_Result] = []
     pending: list[int] = []
     for index, analysis in enumerate(analyses):

@@ -1,0 +1,117 @@
+"""The build cache (``generator/cache.py``) may only make a rebuild faster.
+
+A rebuild that reuses cached results must write exactly what a build without
+any cache writes, after a change to the corpus, after the Traditional folder
+was lost, and with a damaged cache file; and it must really reuse them: one
+changed raw file is the only file decoded, cleaned and split again.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from test_cli import CORPUS, generator, snapshot
+
+from generator import cache
+from generator.publish import Kept, read_manifest, write_tree
+
+
+def _build(corpus: Path, docs: Path, cache_dir: Path | None) -> str:
+    flags = ["--cache-dir", str(cache_dir)] if cache_dir else ["--no-cache"]
+    proc = generator("build", "--corpus", str(corpus), "--docs", str(docs), *flags)
+    return proc.stderr
+
+
+def _misses(summary: str) -> dict[str, tuple[int, int]]:
+    line = next(x for x in summary.splitlines() if "cache hits / misses" in x)
+    return {m[0]: (int(m[1]), int(m[2])) for m in re.findall(r"(\w+) (\d+)/(\d+)", line)}
+
+
+def _editions(docs: Path) -> tuple[dict, dict]:
+    return snapshot(docs), snapshot(docs.parent / "docs-hant")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    dest = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dest)
+    return dest
+
+
+def _edit_one_page(corpus: Path) -> None:
+    page = sorted(corpus.glob("*.txt"))[0]
+    text = page.read_text(encoding="utf-8")
+    assert "和声激荡新吉林" in text
+    page.write_text(text.replace("和声激荡新吉林", "和声激荡新吉林（修订版）", 1), "utf-8")
+
+
+def test_cached_rebuild_after_a_change_equals_a_build_without_cache(tmp_path, corpus):
+    cache_dir, warm = tmp_path / "cache", tmp_path / "warm" / "docs"
+    first = _misses(_build(corpus, warm, cache_dir))
+    assert first["pages"] == (0, 5)  # a cold cache: every file computed
+    _edit_one_page(corpus)
+    again = _misses(_build(corpus, warm, cache_dir))
+    assert again["pages"] == (4, 1), again  # only the changed file is read again
+    assert again["tags"][1] <= 2 and again["places"][1] <= 2, again
+    assert again["render"][0] > 150, again  # most pages kept as they were
+    cold = tmp_path / "cold" / "docs"
+    _build(corpus, cold, None)
+    assert _editions(warm) == _editions(cold)
+
+
+def test_lost_traditional_folder_is_rebuilt_from_kept_pages(tmp_path, corpus):
+    cache_dir, docs = tmp_path / "cache", tmp_path / "a" / "docs"
+    _build(corpus, docs, cache_dir)
+    before = _editions(docs)
+    shutil.rmtree(docs.parent / "docs-hant")
+    summary = _build(corpus, docs, cache_dir)
+    assert _misses(summary)["render"][1] == 0  # every Simplified page was kept …
+    assert _editions(docs) == before  # … and every Traditional page made again
+
+
+def test_damaged_cache_files_are_ignored(tmp_path, corpus):
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    for name in ("pages", "tags", "render", "hant"):
+        (cache_dir / f"{name}.pickle").write_bytes(b"\x80\x05not a pickle")
+    docs = tmp_path / "a" / "docs"
+    _build(corpus, docs, cache_dir)
+    cold = tmp_path / "cold" / "docs"
+    _build(corpus, cold, None)
+    assert _editions(docs) == _editions(cold)
+
+
+def test_memo_returns_copies_and_keeps_only_what_a_run_used(tmp_path):
+    path = tmp_path / "m.pickle"
+    memo = cache.Memo(path)
+    value = {"tags": ["长春"]}
+    memo.put(cache.key("a"), value)
+    value["tags"].append("changed later")
+    assert memo.lookup(cache.key("a")) == (True, {"tags": ["长春"]})
+    memo.put(cache.key("b"), 2)
+    memo.save()
+    again = cache.Memo(path)
+    assert again.get(cache.key("a"), lambda: None) == {"tags": ["长春"]}
+    again.save()  # b was not used in this run: dropped
+    assert cache.Memo(path).lookup(cache.key("b")) == (False, None)
+    assert cache.Memo(path).lookup(cache.key("a"))[0]
+
+
+def test_keys_tell_parts_apart():
+    assert cache.key("ab", "c") != cache.key("a", "bc")
+    assert cache.key("x", ["a"]) != cache.key("x", ("a",))
+    assert cache.key("x", b"1") == cache.key("x", b"1")
+
+
+def test_a_kept_file_gone_from_disk_stops_the_write(tmp_path):
+    target = tmp_path / "docs"
+    write_tree(target, {"a.md": "一", "b.md": "二"})
+    kept = Kept(read_manifest(target)["a.md"])
+    (target / "a.md").unlink()
+    with pytest.raises(RuntimeError, match="changed during the run"):
+        write_tree(target, {"a.md": kept, "b.md": "三"})
+    assert (target / "b.md").read_text(encoding="utf-8") == "二"  # nothing written
+    assert write_tree(target, {"a.md": "一", "b.md": "三"}).written == 2
