@@ -7,7 +7,7 @@ boundary:
 * an end byline (``吉林日报记者 邱国强``) closes an article;
 * a headline block followed by a dateline (``本报2月7日讯``), a byline under
   the title, or a jump marker (``(上接第一版)``) opens one;
-* a headline after a closed article opens one;
+* a headline after a closed article, or after a ``(下转第三版)`` marker, opens one;
 * a sidebar head (``……简历``) opens a profile;
 * a photo credit (``本报记者 潘硕 摄``) closes a caption.
 
@@ -121,8 +121,13 @@ def split_page(page: RawPage) -> list[Article]:
             while j < len(items) and items[j].kind == "heading":
                 j += 1
             block, after = items[i:j], items[j] if j < len(items) else None
+            if i == 0 and _is_page_header(block):
+                block[0] = Item(block[0].no, "banner", block[0].text, block[0].level, block[0].gap)
+                notes = [f"第{block[0].no}行（{block[0].text}）为版头"]
+            else:
+                notes = []
             if _opens_article(current, block, after):
-                current = Draft(headings=list(block))
+                current = Draft(headings=list(block), notes=notes)
                 drafts.append(current)
                 if SIDEBAR_RE.search(block[-1].text):
                     current.kind = "profile"
@@ -174,6 +179,19 @@ def _keep_lone_byline(draft: Draft) -> None:
     draft.top_byline = draft.byline = None
 
 
+def _is_page_header(block: list[Item]) -> bool:
+    """A page header (``经济``, ``综合新闻``) above the first headline of a page.
+
+    Only the first line of the page, only when a headline follows it, and
+    only a word of at most four Han characters: a kicker ending in a colon
+    (``珲春：``) stays a kicker.
+    """
+    if len(block) < 2:
+        return False
+    text = block[0].text
+    return han_count(text) <= 4 and len(text) <= 6 and not re.search("[：:，,。]", text)
+
+
 def _opens_article(current: Draft | None, block: list[Item], after: Item | None) -> bool:
     """Whether a headline block starts a new article (else: section heads)."""
     if current is None or current.closed:
@@ -182,6 +200,9 @@ def _opens_article(current: Draft | None, block: list[Item], after: Item | None)
         # a title with its byline is followed by the article's first section head
         return current.top_byline is None
     if SIDEBAR_RE.search(block[-1].text):
+        return True
+    if current.continued_to:
+        # (下转第三版) ended this article's part on the page: what follows is another
         return True
     if after is None:
         return False

@@ -166,3 +166,28 @@ def test_bundled_corpus_every_nonblank_line_lands_somewhere(corpus_pages) -> Non
         for line in raw.lines:
             if line.text.strip():
                 assert line.no in covered, (raw.file, line.no)
+
+
+def test_a_headline_after_a_jump_to_marker_opens_an_article() -> None:
+    # 下转 ends the first article's part on this page; the next story has its
+    # byline at the end only, so nothing else marks the boundary.
+    text = (
+        f"# 第一篇\n\n本报讯(记者甲乙){BODY}\n\n{BODY[:-1]}(下转第三版)\n\n"
+        f"# 第二篇\n\n{BODY}\n\n吉林日报记者 张三"
+    )
+    a, b = split_page(page(text))
+    assert (a.title, a.continued_to) == ("第一篇", "第三版")
+    assert (b.title, b.byline, b.paragraphs) == ("第二篇", "吉林日报记者 张三", [BODY])
+
+
+def test_page_header_above_the_first_headline_is_not_the_title() -> None:
+    for text in (
+        f"经济\n\n我省推进项目建设\n\n{BODY}\n\n吉林日报记者 张三",
+        f"## 综合新闻\n\n## 我省推进项目建设\n\n{BODY}\n\n吉林日报记者 张三",
+    ):
+        (a,) = split_page(page(text))
+        assert a.title == "我省推进项目建设"
+        assert a.paragraphs == [BODY]
+    # a short kicker ending in a colon is still a kicker
+    (a,) = split_page(page(f"## 珲春:\n\n### 提升民生服务质量\n\n本报讯(记者相文雅){BODY}"))
+    assert (a.kicker, a.title) == ("珲春：", "提升民生服务质量")
