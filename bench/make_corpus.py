@@ -228,6 +228,9 @@ _LEAD_DATE_RE = re.compile(r"^(?:近日|日前|(?:\d{4}年)?\d{1,2}月\d{1,2}日
 _NUMBER_RE = re.compile(r"(?<![\d.月])(\d+)(?:\.(\d+))?(?![\d.月日时点号年])")
 _BAD_PHRASE_START = set("的和在是为对与将并等了及而但也从以由把被向其该这那其中")
 _BAD_PHRASE_END = set("的和在了与及等为是对将把被向从以而且并")
+# A clause cut from running text that ends like a sidebar head (…建强和链接)
+# is no headline a newspaper would print; the splitter reads 链接/简历 as a sidebar.
+_SIDEBAR_END_RE = re.compile("(?:简历|小传|名片|简介|链接|资料)$")
 _SYN_MAP: dict[str, tuple[str, ...]] = {}
 for _a, _b in SYNONYMS:
     _SYN_MAP.setdefault(_a, ())
@@ -314,6 +317,8 @@ def load_pool(corpus_dir: Path) -> tuple[list[str], list[str]]:
                 and _PHRASE_OK_RE.match(p)
                 and p[0] not in _BAD_PHRASE_START
                 and p[-1] not in _BAD_PHRASE_END
+                and not _SIDEBAR_END_RE.search(p)
+                and "记者" not in p  # '城市晚报全媒体记者了解到' would read as a byline
                 and p not in pseen
             ):
                 pseen.add(p)
@@ -362,6 +367,7 @@ class Page:
     break_rate: float  # paragraph breaks inside sentences, per paragraph
     glue_rate: float  # end bylines glued to the last text line
     ocr_rate: float
+    house: str = "end"  # byline convention of the issue: end / dateline
     items: list[tuple] = field(default_factory=list)
 
     @property
@@ -451,7 +457,9 @@ class Generator:
         self.titles.add(t)
         return t
 
-    def new_article(self, paper: str, issue_date: date, kind: str | None = None) -> Article:
+    def new_article(
+        self, paper: str, issue_date: date, kind: str | None = None, style: str | None = None
+    ) -> Article:
         rng = self.rng
         aid = len(self.articles)
         if kind is None:
@@ -526,7 +534,10 @@ class Generator:
             rng.choice(INTROS).format(city=cf, org=rng.choice(ORGS)) if rng.random() < 0.7 else ""
         )
         r = rng.random()
-        style = "end" if r < 0.45 else "dateline" if r < 0.8 else "under" if r < 0.92 else "none"
+        if style is None:
+            style = (
+                "end" if r < 0.45 else "dateline" if r < 0.8 else "under" if r < 0.92 else "none"
+            )
         subtitle = None
         if rng.random() < 0.2:
             subtitle = (
@@ -543,8 +554,8 @@ class Generator:
         self.articles.append(art)
         return art
 
-    def variant(self, art: Article) -> Article:
-        """A second copy with ~2-3 % of the wording changed."""
+    def variant(self, art: Article, style: str | None = None) -> Article:
+        """A second copy with ~2-3 % of the wording changed, bylined in ``style``."""
         rng = self.rng
         text = "\n".join(t for _k, t in art.body)
         budget = len(_CJK_RE.findall(text)) * rng.uniform(0.02, 0.03)
@@ -580,8 +591,9 @@ class Generator:
         out.append(text[pos:])
         new_texts = "".join(out).split("\n")
         body = [(k, t) for (k, _old), t in zip(art.body, new_texts, strict=True)]
-        styles = [s for s in ("end", "dateline", "under") if s != art.byline_style]
-        return replace(art, body=body, byline_style=rng.choice(styles), placed=art.placed)
+        if style is None:
+            style = rng.choice([s for s in ("end", "dateline", "under") if s != art.byline_style])
+        return replace(art, body=body, byline_style=style, placed=art.placed)
 
     # ------------------------------------------------------------------ rendering
 
@@ -616,8 +628,12 @@ class Generator:
             text = text.replace(old, new)
         return text
 
-    def _paragraph(self, page: Page, text: str) -> list[str]:
-        """Clean paragraph -> one or more raw paragraphs with the page's noise."""
+    def _paragraph(self, page: Page, text: str, protect: int = 0) -> list[str]:
+        """Clean paragraph -> one or more raw paragraphs with the page's noise.
+
+        A break inside the paragraph never falls in its first ``protect``
+        characters (the dateline right under the headline).
+        """
         rng = self.rng
         if page.ocr_rate:
             chars = None
@@ -640,11 +656,16 @@ class Generator:
             if start < len(text):
                 lines.append(text[start:])
             if len(lines) > 2 and rng.random() < page.break_rate:
-                cut = rng.randrange(1, len(lines) - 1)
-                return [" ".join(lines[:cut]), " ".join(lines[cut:])]
+                first, done = 1, len(lines[0])
+                while first < len(lines) - 1 and done <= protect:
+                    done += len(lines[first])
+                    first += 1
+                if first < len(lines) - 1:
+                    cut = rng.randrange(first, len(lines) - 1)
+                    return [" ".join(lines[:cut]), " ".join(lines[cut:])]
             return [" ".join(lines)]
-        if len(text) > 20 and rng.random() < page.break_rate:
-            cut = rng.randrange(5, len(text) - 5)
+        if len(text) > 20 + protect and rng.random() < page.break_rate:
+            cut = rng.randrange(5 + protect, len(text) - 5)
             if text[cut - 1] not in "。！？!?":
                 return [text[:cut], text[cut:]]
         return [text]
@@ -676,7 +697,8 @@ class Generator:
             if art.byline_style == "under":
                 blocks.append(self._punct(page, "本报记者 " + " ".join(art.reporters)))
         body = list(art.body)
-        body[0] = (body[0][0], self._lead(art) + _LEAD_DATE_RE.sub("", body[0][1], count=1))
+        lead = self._lead(art)
+        body[0] = (body[0][0], lead + _LEAD_DATE_RE.sub("", body[0][1], count=1))
         if kind in ("head", "tail"):
             i, off = item[2], item[3]
             if kind == "head":
@@ -691,7 +713,8 @@ class Generator:
                 text_blocks = []
                 blocks.append(self._heading(page, text, rng.choice((2, 3))))
                 continue
-            parts = self._paragraph(page, text)
+            protect = len(lead) - len(art.intro) if first_para and kind != "tail" else 0
+            parts = self._paragraph(page, text, protect)
             if first_para and kind == "tail":
                 parts[0] = f"(上接第{cn_number(item[4])}版)" + parts[0]
             first_para = False
@@ -744,6 +767,21 @@ class Generator:
         self.used_issues.add((paper, day))
         return FIRST_DAY + timedelta(days=day)
 
+    def _style(self, page: Page, slot: int, want: int, dup: bool = False) -> str:
+        """Byline style of the article in ``slot`` of ``want`` on ``page``."""
+        r = self.rng.random()
+        if page.house == "end":
+            return "none" if not dup and 0 < slot == want - 1 and r < 0.2 else "end"
+        if not dup and slot == 0 and r < 0.2:
+            return "none"
+        return "dateline" if r < 0.75 else "under"
+
+    @staticmethod
+    def _bare(item: tuple) -> bool:
+        """An article that neither opens with a byline or dateline nor closes with one."""
+        art = item[1]
+        return art.kind != "photo_caption" and art.byline_style == "none"
+
     def build(self) -> None:
         rng = self.rng
         n = self.n
@@ -759,6 +797,15 @@ class Generator:
             else:
                 page_nos = [1] + sorted(rng.sample(range(2, 9), n_pages - 1))
             pages = [self._new_page(paper, issue_date, no) for no in page_nos]
+            # One byline convention per issue, as on the sample pages: either
+            # every article closes with a byline (a brief without one only
+            # last on the page), or every article opens with a dateline or a
+            # byline under its title (a brief without one only first). A
+            # headline after an article that is still open, followed by text
+            # with neither, reads as a section head even to a person.
+            house = "end" if rng.random() < 0.5 else "dateline"
+            for page in pages:
+                page.house = house
             tails: dict[int, list[tuple]] = {}
             for pi, page in enumerate(pages):
                 want = rng.randint(2, 7)
@@ -774,11 +821,17 @@ class Generator:
                             orig = pool[j]
                             pool[j] = pool[-1]
                             pool.pop()
-                            page.items.append(("dup", self.variant(orig)))
+                            style = self._style(page, slot, want, dup=True)
+                            page.items.append(("dup", self.variant(orig, style)))
                             self.dups += 1
                             continue
                     if pi == 0 and slot == 0 and jump_due and len(pages) > 1:
-                        art = self.new_article(paper, issue_date, rng.choice(("article", "long")))
+                        art = self.new_article(
+                            paper,
+                            issue_date,
+                            rng.choice(("article", "long")),
+                            self._style(page, slot, want),
+                        )
                         body = art.body
                         paras = [
                             i
@@ -799,9 +852,12 @@ class Generator:
                             continue
                         page.items.append(("full", art))
                         continue
-                    page.items.append(("full", self.new_article(paper, issue_date)))
+                    style = self._style(page, slot, want)
+                    page.items.append(("full", self.new_article(paper, issue_date, None, style)))
                 for tail in tails.pop(pi, []):
                     pos = 0 if rng.random() < 0.5 else rng.randint(0, len(page.items))
+                    while pos < len(page.items) and self._bare(page.items[pos]):
+                        pos += 1  # an open tail before an article with no byline
                     page.items.insert(pos, tail)
             for page in pages:
                 for item in page.items:
@@ -818,12 +874,30 @@ class Generator:
         blocks: list[str] = []
         if rng.random() < 0.15:
             blocks.append(self._heading(page, rng.choice(PAGE_HEADERS), 2))
+        spans: list[tuple[dict, int, int]] = []  # placement, first and last block
         for item in page.items:
+            first = len(blocks)
             blocks.extend(self.render(page, item))
             role = {"full": "full", "dup": "duplicate", "head": "jump_head", "tail": "jump_tail"}
-            item[1].placed.append({"file": page.name + ".txt", "role": role[item[0]]})
+            placed = {"file": page.name + ".txt", "role": role[item[0]]}
+            if item[1].kind != "photo_caption":
+                placed["byline_style"] = item[1].byline_style
+            item[1].placed.append(placed)
+            spans.append((placed, first, len(blocks) - 1))
+        lead = 2 if rng.random() < 0.7 else 0
+        # Line numbers (1-based, as the reader counts them) of each block's
+        # first and last non-empty line: the ground truth for bench/truth.py.
+        starts, ends, line = [], [], 1 + lead
+        for block in blocks:
+            line += len(block) - len(block.lstrip("\n"))
+            starts.append(line)
+            line += block.strip("\n").count("\n")
+            ends.append(line)
+            line += 2
+        for placed, first, last in spans:
+            placed["lines"] = [starts[first], ends[last]]
         text = "\n\n".join(blocks)
-        if rng.random() < 0.7:
+        if lead:
             text = "\n\n" + text
         return text.rstrip()
 
