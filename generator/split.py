@@ -40,6 +40,8 @@ MAX_HEADING_CHARS = 48
 BRIEF_CHARS = 300
 SIDEBAR_RE = re.compile(r"(?:简历|小传|名片|简介|相关链接|链接|背景资料|资料)$")
 REPORT_RE = re.compile(r"(?:报告|公报|纲要|决定|决议|规划)$")
+# The opening of a news story: its date, or 近日 / 日前.
+NEWS_LEAD_RE = re.compile(r"^(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|近日|日前)[，,]")
 
 
 @dataclass
@@ -102,8 +104,25 @@ def classify(page: RawPage) -> list[Item]:
     return [i for i in items if i.text]
 
 
+_DATELINE_SURE_RE = re.compile(
+    r"^(?:本报|新华社|中新社)|\d{1,2}月\d{1,2}日|[（(]|(?:日报|晚报|早报|商报|时报|通讯社|电视台|客户端)"
+)
+
+
+def dateline_match(text: str) -> re.Match[str] | None:
+    """``DATELINE_RE`` where it really is a dateline.
+
+    The pattern lets any 2-8 characters ending in 社, 台, 网 or 报 stand for a
+    paper, so '我省全社会用电量增长' would open with the dateline '我省全社会用电'.
+    A dateline names 本报 or a news agency, a date, the reporters in brackets,
+    or a paper's full name.
+    """
+    m = DATELINE_RE.match(text)
+    return m if m and _DATELINE_SURE_RE.search(m.group("dateline")) else None
+
+
 def _is_plain_heading(text: str) -> bool:
-    if JUMP_FROM_RE.match(text) or JUMP_TO_RE.search(text) or DATELINE_RE.match(text):
+    if JUMP_FROM_RE.match(text) or JUMP_TO_RE.search(text) or dateline_match(text):
         return False
     return not is_prose(text) and len(text) <= MAX_HEADING_CHARS and han_count(text) >= 2
 
@@ -208,7 +227,7 @@ def _opens_article(current: Draft | None, block: list[Item], after: Item | None)
         return False
     if after.kind in ("byline",):
         return True
-    if after.kind == "prose" and (DATELINE_RE.match(after.text) or JUMP_FROM_RE.match(after.text)):
+    if after.kind == "prose" and (dateline_match(after.text) or JUMP_FROM_RE.match(after.text)):
         return True
     return False
 
@@ -224,7 +243,7 @@ def _add_prose(draft: Draft, item: Item) -> None:
         draft.continued_to = f"第{m.group('page')}版"
         text = text[: m.start()]
     if not draft.paragraphs and draft.dateline is None:
-        m = DATELINE_RE.match(text)
+        m = dateline_match(text)
         if m and len(text) > m.end():
             draft.dateline = m.group("dateline")
             text = text[m.end() :].lstrip()
@@ -266,6 +285,8 @@ def _attach_leads(drafts: list[Draft]) -> list[Draft]:
     Pattern: a short fragment with only page-header heads (``聚焦``) and no
     byline, directly followed by an article whose byline stands under its
     title. The fragment's heads become the page header, its text the lead.
+    A fragment that opens like a news story, with its date (``2月8日，``,
+    ``近日，``), is a brief of its own.
     """
     out: list[Draft] = []
     for k, draft in enumerate(drafts):
@@ -281,6 +302,7 @@ def _attach_leads(drafts: list[Draft]) -> list[Draft]:
             and not draft.continued_from
             and 0 < body_chars <= 400
             and all(han_count(h.text) <= 8 for h in draft.headings)
+            and not NEWS_LEAD_RE.match(draft.paragraphs[0].text)
         ):
             nxt.paragraphs = draft.paragraphs + nxt.paragraphs
             nxt.section_heads = {s + len(draft.paragraphs) for s in nxt.section_heads}
