@@ -36,8 +36,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-VERSION = 1
+VERSION = 2
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+GAZETTEER = Path(__file__).resolve().parent.parent / "generator" / "data" / "gazetteer.yml"
 
 JUMP_RATE = 0.03  # share of articles split across two pages of one issue
 DUP_RATE = 0.05  # share of articles that appear again in another file
@@ -228,6 +229,9 @@ _LEAD_DATE_RE = re.compile(r"^(?:近日|日前|(?:\d{4}年)?\d{1,2}月\d{1,2}日
 _NUMBER_RE = re.compile(r"(?<![\d.月])(\d+)(?:\.(\d+))?(?![\d.月日时点号年])")
 _BAD_PHRASE_START = set("的和在是为对与将并等了及而但也从以由把被向其该这那其中")
 _BAD_PHRASE_END = set("的和在了与及等为是对将把被向从以而且并")
+# A clause cut from running text that ends like a sidebar head (…建强和链接)
+# is no headline a newspaper would print; the splitter reads 链接/简历 as a sidebar.
+_SIDEBAR_END_RE = re.compile("(?:简历|小传|名片|简介|链接|资料)$")
 _SYN_MAP: dict[str, tuple[str, ...]] = {}
 for _a, _b in SYNONYMS:
     _SYN_MAP.setdefault(_a, ())
@@ -314,11 +318,94 @@ def load_pool(corpus_dir: Path) -> tuple[list[str], list[str]]:
                 and _PHRASE_OK_RE.match(p)
                 and p[0] not in _BAD_PHRASE_START
                 and p[-1] not in _BAD_PHRASE_END
+                and not _SIDEBAR_END_RE.search(p)
+                and "记者" not in p  # '城市晚报全媒体记者了解到' would read as a byline
+                and len(_CJK_RE.findall(p)) >= 4  # not '2021年': no subtitle '——2021年'
                 and p not in pseen
             ):
                 pseen.add(p)
                 phrases.append(p)
     return sentences, phrases
+
+
+# --------------------------------------------------------------------------- rewriting
+
+# How often a word of each part of speech (jieba's tags) is replaced by another
+# word of the same tag and length from the pool, or a place by another place.
+# The bundled pages hold about 600 sentences; 10,000 articles reuse each one
+# hundreds of times, while a real paper never prints a sentence twice. With
+# the words swapped, most of an article's character 4-grams are its own.
+REWRITE_RATES = {
+    "n": 0.3,  # nouns
+    "vn": 0.3,  # verbal nouns
+    "nz": 0.3,
+    "nt": 0.5,  # organisations
+    "j": 0.3,  # abbreviations
+    "l": 0.2,  # set phrases
+    "v": 0.2,  # verbs
+    "a": 0.15,
+    "ad": 0.15,
+    "ns": 0.7,  # places: from the gazetteer
+}
+_HAN_WORD_RE = re.compile(f"^[{CJK}]{{2,}}$")
+CLAUSE_SWAP = 0.3  # share of clauses (after the first) taken from another sentence
+LIST_SHUFFLE = 0.7  # share of enumerations (甲、乙、丙) given another order
+_CLAUSE_RE = re.compile(r"[^，；]+[，；]?")
+# An enumeration: the items between its first and last 、 are whole items.
+_LIST_RE = re.compile(f"[{CJK}]+(?:、[{CJK}]{{2,10}}){{2,}}、[{CJK}]+")
+
+
+@dataclass
+class Pool:
+    """Pool sentences cut into words, and the words to swap in, by tag and length."""
+
+    tokens: list[list[tuple[str, str]]]
+    words: dict[tuple[str, int], list[str]]
+    places: list[str]
+
+
+_POOLS: dict[tuple[str, ...], Pool] = {}
+
+
+def load_places(path: Path = GAZETTEER) -> list[str]:
+    """Places of the gazetteer as running text names them: 长春市, 九台区, 前郭县."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for p in data["places"]:
+        full = p.get("full") or ""
+        if 2 <= len(full) <= 4:
+            names.add(full)
+        elif full.endswith(("自治县", "自治州")):  # 前郭尔罗斯蒙古族自治县 -> 前郭县
+            names.add(p["name"] + full[-2])
+        elif p.get("name"):
+            names.add(p["name"])
+    return sorted(names)
+
+
+def word_pool(sentences: list[str]) -> Pool:
+    """Segment the pool sentences once (jieba, no HMM guesses: deterministic)."""
+    key = tuple(sentences)
+    if key in _POOLS:
+        return _POOLS[key]
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    tokens: list[list[tuple[str, str]]] = []
+    words: dict[tuple[str, int], set[str]] = {}
+    for s in sentences:
+        toks = [(p.word, p.flag) for p in jieba.posseg.lcut(s, HMM=False)]
+        tokens.append(toks)
+        for w, f in toks:
+            if f in REWRITE_RATES and f != "ns" and _HAN_WORD_RE.match(w):
+                words.setdefault((f, len(w)), set()).add(w)
+    pool = Pool(tokens, {k: sorted(v) for k, v in sorted(words.items())}, load_places())
+    _POOLS[key] = pool
+    return pool
 
 
 # --------------------------------------------------------------------------- model
@@ -362,6 +449,7 @@ class Page:
     break_rate: float  # paragraph breaks inside sentences, per paragraph
     glue_rate: float  # end bylines glued to the last text line
     ocr_rate: float
+    house: str = "end"  # byline convention of the issue: end / dateline
     items: list[tuple] = field(default_factory=list)
 
     @property
@@ -383,6 +471,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.sentences = sentences
         self.phrases = phrases
+        self.pool = word_pool(sentences)
         self.titles: set[str] = set()
         rng = self.rng
         names: list[str] = []
@@ -429,6 +518,47 @@ class Generator:
             s = _CITY_RE.sub(city, s, count=1)
         return _NUMBER_RE.sub(number, s)
 
+    def _words(self, k: int) -> str:
+        """Pool sentence ``k`` with some of its words swapped (see ``REWRITE_RATES``)."""
+        rng, pool = self.rng, self.pool
+        out = []
+        for w, f in pool.tokens[k]:
+            rate = REWRITE_RATES.get(f)
+            if rate and rng.random() < rate and _HAN_WORD_RE.match(w):
+                if f == "ns":
+                    w = rng.choice(pool.places)
+                else:
+                    w = rng.choice(pool.words.get((f, len(w))) or (w,))
+            out.append(w)
+        return "".join(out)
+
+    def _rewrite(self, k: int) -> str:
+        """Pool sentence ``k`` rewritten: words swapped, a clause or two taken
+        from another sentence, enumerations reordered."""
+        rng = self.rng
+        s = self._words(k)
+        clauses = _CLAUSE_RE.findall(s)
+        if len(clauses) > 1:
+            end = s[len("".join(clauses)) :]  # 。 ! ? and a closing quote
+            for i in range(1, len(clauses) - 1):
+                if rng.random() < CLAUSE_SWAP:
+                    other = _CLAUSE_RE.findall(self._words(rng.randrange(len(self.sentences))))
+                    middle = [c for c in other[1:-1] if c.count("“") == c.count("”")]
+                    if middle and clauses[i].count("“") == clauses[i].count("”"):
+                        c = rng.choice(middle)
+                        clauses[i] = c[:-1] + clauses[i][-1] if c[-1] in "，；" else c
+            s = "".join(clauses) + end
+        return _LIST_RE.sub(self._shuffle_list, s)
+
+    def _shuffle_list(self, m: re.Match) -> str:
+        """Reorder the inner items of 甲、乙、丙、丁 (the outer ones carry other words)."""
+        items = m.group(0).split("、")
+        if self.rng.random() < LIST_SHUFFLE:
+            inner = items[1:-1]
+            self.rng.shuffle(inner)
+            items[1:-1] = inner
+        return "、".join(items)
+
     def _title(self, city: str) -> str:
         rng, ph = self.rng, self.phrases
         cf = CITIES[city]
@@ -451,7 +581,9 @@ class Generator:
         self.titles.add(t)
         return t
 
-    def new_article(self, paper: str, issue_date: date, kind: str | None = None) -> Article:
+    def new_article(
+        self, paper: str, issue_date: date, kind: str | None = None, style: str | None = None
+    ) -> Article:
         rng = self.rng
         aid = len(self.articles)
         if kind is None:
@@ -498,8 +630,8 @@ class Generator:
         since_head = 0
         while total < target:
             start = rng.randrange(len(sents))
-            for s in sents[start : start + rng.choice((1, 1, 2, 3, 4))]:
-                s = self._numbers(s, shift, cf)
+            for k in range(start, min(len(sents), start + rng.choice((1, 1, 2, 3, 4)))):
+                s = self._numbers(self._rewrite(k), shift, cf)
                 para.append(s)
                 para_len += len(s)
                 total += len(s)
@@ -526,7 +658,10 @@ class Generator:
             rng.choice(INTROS).format(city=cf, org=rng.choice(ORGS)) if rng.random() < 0.7 else ""
         )
         r = rng.random()
-        style = "end" if r < 0.45 else "dateline" if r < 0.8 else "under" if r < 0.92 else "none"
+        if style is None:
+            style = (
+                "end" if r < 0.45 else "dateline" if r < 0.8 else "under" if r < 0.92 else "none"
+            )
         subtitle = None
         if rng.random() < 0.2:
             subtitle = (
@@ -543,8 +678,8 @@ class Generator:
         self.articles.append(art)
         return art
 
-    def variant(self, art: Article) -> Article:
-        """A second copy with ~2-3 % of the wording changed."""
+    def variant(self, art: Article, style: str | None = None) -> Article:
+        """A second copy with ~2-3 % of the wording changed, bylined in ``style``."""
         rng = self.rng
         text = "\n".join(t for _k, t in art.body)
         budget = len(_CJK_RE.findall(text)) * rng.uniform(0.02, 0.03)
@@ -580,8 +715,9 @@ class Generator:
         out.append(text[pos:])
         new_texts = "".join(out).split("\n")
         body = [(k, t) for (k, _old), t in zip(art.body, new_texts, strict=True)]
-        styles = [s for s in ("end", "dateline", "under") if s != art.byline_style]
-        return replace(art, body=body, byline_style=rng.choice(styles), placed=art.placed)
+        if style is None:
+            style = rng.choice([s for s in ("end", "dateline", "under") if s != art.byline_style])
+        return replace(art, body=body, byline_style=style, placed=art.placed)
 
     # ------------------------------------------------------------------ rendering
 
@@ -616,8 +752,12 @@ class Generator:
             text = text.replace(old, new)
         return text
 
-    def _paragraph(self, page: Page, text: str) -> list[str]:
-        """Clean paragraph -> one or more raw paragraphs with the page's noise."""
+    def _paragraph(self, page: Page, text: str, protect: int = 0) -> list[str]:
+        """Clean paragraph -> one or more raw paragraphs with the page's noise.
+
+        A break inside the paragraph never falls in its first ``protect``
+        characters (the dateline right under the headline).
+        """
         rng = self.rng
         if page.ocr_rate:
             chars = None
@@ -640,11 +780,16 @@ class Generator:
             if start < len(text):
                 lines.append(text[start:])
             if len(lines) > 2 and rng.random() < page.break_rate:
-                cut = rng.randrange(1, len(lines) - 1)
-                return [" ".join(lines[:cut]), " ".join(lines[cut:])]
+                first, done = 1, len(lines[0])
+                while first < len(lines) - 1 and done <= protect:
+                    done += len(lines[first])
+                    first += 1
+                if first < len(lines) - 1:
+                    cut = rng.randrange(first, len(lines) - 1)
+                    return [" ".join(lines[:cut]), " ".join(lines[cut:])]
             return [" ".join(lines)]
-        if len(text) > 20 and rng.random() < page.break_rate:
-            cut = rng.randrange(5, len(text) - 5)
+        if len(text) > 20 + protect and rng.random() < page.break_rate:
+            cut = rng.randrange(5 + protect, len(text) - 5)
             if text[cut - 1] not in "。！？!?":
                 return [text[:cut], text[cut:]]
         return [text]
@@ -676,7 +821,8 @@ class Generator:
             if art.byline_style == "under":
                 blocks.append(self._punct(page, "本报记者 " + " ".join(art.reporters)))
         body = list(art.body)
-        body[0] = (body[0][0], self._lead(art) + _LEAD_DATE_RE.sub("", body[0][1], count=1))
+        lead = self._lead(art)
+        body[0] = (body[0][0], lead + _LEAD_DATE_RE.sub("", body[0][1], count=1))
         if kind in ("head", "tail"):
             i, off = item[2], item[3]
             if kind == "head":
@@ -691,7 +837,8 @@ class Generator:
                 text_blocks = []
                 blocks.append(self._heading(page, text, rng.choice((2, 3))))
                 continue
-            parts = self._paragraph(page, text)
+            protect = len(lead) - len(art.intro) if first_para and kind != "tail" else 0
+            parts = self._paragraph(page, text, protect)
             if first_para and kind == "tail":
                 parts[0] = f"(上接第{cn_number(item[4])}版)" + parts[0]
             first_para = False
@@ -744,6 +891,21 @@ class Generator:
         self.used_issues.add((paper, day))
         return FIRST_DAY + timedelta(days=day)
 
+    def _style(self, page: Page, slot: int, want: int, dup: bool = False) -> str:
+        """Byline style of the article in ``slot`` of ``want`` on ``page``."""
+        r = self.rng.random()
+        if page.house == "end":
+            return "none" if not dup and 0 < slot == want - 1 and r < 0.2 else "end"
+        if not dup and slot == 0 and r < 0.2:
+            return "none"
+        return "dateline" if r < 0.75 else "under"
+
+    @staticmethod
+    def _bare(item: tuple) -> bool:
+        """An article that neither opens with a byline or dateline nor closes with one."""
+        art = item[1]
+        return art.kind != "photo_caption" and art.byline_style == "none"
+
     def build(self) -> None:
         rng = self.rng
         n = self.n
@@ -759,6 +921,15 @@ class Generator:
             else:
                 page_nos = [1] + sorted(rng.sample(range(2, 9), n_pages - 1))
             pages = [self._new_page(paper, issue_date, no) for no in page_nos]
+            # One byline convention per issue, as on the sample pages: either
+            # every article closes with a byline (a brief without one only
+            # last on the page), or every article opens with a dateline or a
+            # byline under its title (a brief without one only first). A
+            # headline after an article that is still open, followed by text
+            # with neither, reads as a section head even to a person.
+            house = "end" if rng.random() < 0.5 else "dateline"
+            for page in pages:
+                page.house = house
             tails: dict[int, list[tuple]] = {}
             for pi, page in enumerate(pages):
                 want = rng.randint(2, 7)
@@ -774,11 +945,17 @@ class Generator:
                             orig = pool[j]
                             pool[j] = pool[-1]
                             pool.pop()
-                            page.items.append(("dup", self.variant(orig)))
+                            style = self._style(page, slot, want, dup=True)
+                            page.items.append(("dup", self.variant(orig, style)))
                             self.dups += 1
                             continue
                     if pi == 0 and slot == 0 and jump_due and len(pages) > 1:
-                        art = self.new_article(paper, issue_date, rng.choice(("article", "long")))
+                        art = self.new_article(
+                            paper,
+                            issue_date,
+                            rng.choice(("article", "long")),
+                            self._style(page, slot, want),
+                        )
                         body = art.body
                         paras = [
                             i
@@ -799,9 +976,12 @@ class Generator:
                             continue
                         page.items.append(("full", art))
                         continue
-                    page.items.append(("full", self.new_article(paper, issue_date)))
+                    style = self._style(page, slot, want)
+                    page.items.append(("full", self.new_article(paper, issue_date, None, style)))
                 for tail in tails.pop(pi, []):
                     pos = 0 if rng.random() < 0.5 else rng.randint(0, len(page.items))
+                    while pos < len(page.items) and self._bare(page.items[pos]):
+                        pos += 1  # an open tail before an article with no byline
                     page.items.insert(pos, tail)
             for page in pages:
                 for item in page.items:
@@ -818,12 +998,30 @@ class Generator:
         blocks: list[str] = []
         if rng.random() < 0.15:
             blocks.append(self._heading(page, rng.choice(PAGE_HEADERS), 2))
+        spans: list[tuple[dict, int, int]] = []  # placement, first and last block
         for item in page.items:
+            first = len(blocks)
             blocks.extend(self.render(page, item))
             role = {"full": "full", "dup": "duplicate", "head": "jump_head", "tail": "jump_tail"}
-            item[1].placed.append({"file": page.name + ".txt", "role": role[item[0]]})
+            placed = {"file": page.name + ".txt", "role": role[item[0]]}
+            if item[1].kind != "photo_caption":
+                placed["byline_style"] = item[1].byline_style
+            item[1].placed.append(placed)
+            spans.append((placed, first, len(blocks) - 1))
+        lead = 2 if rng.random() < 0.7 else 0
+        # Line numbers (1-based, as the reader counts them) of each block's
+        # first and last non-empty line: the ground truth for bench/truth.py.
+        starts, ends, line = [], [], 1 + lead
+        for block in blocks:
+            line += len(block) - len(block.lstrip("\n"))
+            starts.append(line)
+            line += block.strip("\n").count("\n")
+            ends.append(line)
+            line += 2
+        for placed, first, last in spans:
+            placed["lines"] = [starts[first], ends[last]]
         text = "\n\n".join(blocks)
-        if rng.random() < 0.7:
+        if lead:
             text = "\n\n" + text
         return text.rstrip()
 

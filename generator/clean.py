@@ -288,11 +288,39 @@ def _pair_quotes(text: str) -> str:
 # --- lines and pages ----------------------------------------------------------
 
 
+# After the role word of a byline: the names, each one at most four Han
+# characters unless it holds a middle dot (minority names).
+_BYLINE_ROLE_RE = re.compile(r"^.*?(?:记者|通讯员|实习生|摄影)")
+_BYLINE_NAME_RE = re.compile(f"^(?:[{HAN}]{{2,4}}|[{HAN}]+·[{HAN}·]+|摄)$")
+_BARE_ROLES = {"记者", "通讯员", "实习生", "摄影"}
+
+
+def _names_spaced(byline: str) -> bool:
+    """Whether every name in a glued byline stands apart: '记者 张三 李四', '本报记者张三'.
+
+    A run of Han characters after 记者 longer than one name is running text
+    that happens to follow a sentence end: '。记者从珲春综合保税区管理局了'
+    (the paragraph broke before 解到). So is a bare 记者 with a 'name' glued
+    to it: '。记者从吉林市' (…交通运输局了解到 is on the next line).
+    """
+    tokens = byline.split()
+    role = _BYLINE_ROLE_RE.match(tokens[0])
+    if role and len(tokens[0]) > role.end() and role.group(0) in _BARE_ROLES:
+        return False
+    for token in tokens:
+        name = _BYLINE_ROLE_RE.sub("", token)
+        if name and not _BYLINE_NAME_RE.match(name):
+            return False
+    return True
+
+
 def split_glued_byline(text: str) -> tuple[str, str | None]:
     """Split '…实现合 吉林日报记者 张伟国 代黎黎' into body and byline parts."""
     m = BYLINE_TAIL_RE.search(text)
     if not m or m.start("byline") == 0 and not text[: m.start()].strip():
         return (text, None) if not m else ("", m.group("byline"))
+    if not _names_spaced(m.group("byline")):
+        return text, None
     body = text[: m.start()].rstrip()
     return body, m.group("byline")
 

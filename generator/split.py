@@ -7,7 +7,7 @@ boundary:
 * an end byline (``吉林日报记者 邱国强``) closes an article;
 * a headline block followed by a dateline (``本报2月7日讯``), a byline under
   the title, or a jump marker (``(上接第一版)``) opens one;
-* a headline after a closed article opens one;
+* a headline after a closed article, or after a ``(下转第三版)`` marker, opens one;
 * a sidebar head (``……简历``) opens a profile;
 * a photo credit (``本报记者 潘硕 摄``) closes a caption.
 
@@ -40,6 +40,8 @@ MAX_HEADING_CHARS = 48
 BRIEF_CHARS = 300
 SIDEBAR_RE = re.compile(r"(?:简历|小传|名片|简介|相关链接|链接|背景资料|资料)$")
 REPORT_RE = re.compile(r"(?:报告|公报|纲要|决定|决议|规划)$")
+# The opening of a news story: its date, or 近日 / 日前.
+NEWS_LEAD_RE = re.compile(r"^(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|近日|日前)[，,]")
 
 
 @dataclass
@@ -102,8 +104,25 @@ def classify(page: RawPage) -> list[Item]:
     return [i for i in items if i.text]
 
 
+_DATELINE_SURE_RE = re.compile(
+    r"^(?:本报|新华社|中新社)|\d{1,2}月\d{1,2}日|[（(]|(?:日报|晚报|早报|商报|时报|通讯社|电视台|客户端)"
+)
+
+
+def dateline_match(text: str) -> re.Match[str] | None:
+    """``DATELINE_RE`` where it really is a dateline.
+
+    The pattern lets any 2-8 characters ending in 社, 台, 网 or 报 stand for a
+    paper, so '我省全社会用电量增长' would open with the dateline '我省全社会用电'.
+    A dateline names 本报 or a news agency, a date, the reporters in brackets,
+    or a paper's full name.
+    """
+    m = DATELINE_RE.match(text)
+    return m if m and _DATELINE_SURE_RE.search(m.group("dateline")) else None
+
+
 def _is_plain_heading(text: str) -> bool:
-    if JUMP_FROM_RE.match(text) or JUMP_TO_RE.search(text) or DATELINE_RE.match(text):
+    if JUMP_FROM_RE.match(text) or JUMP_TO_RE.search(text) or dateline_match(text):
         return False
     return not is_prose(text) and len(text) <= MAX_HEADING_CHARS and han_count(text) >= 2
 
@@ -121,8 +140,13 @@ def split_page(page: RawPage) -> list[Article]:
             while j < len(items) and items[j].kind == "heading":
                 j += 1
             block, after = items[i:j], items[j] if j < len(items) else None
+            if i == 0 and _is_page_header(block):
+                block[0] = Item(block[0].no, "banner", block[0].text, block[0].level, block[0].gap)
+                notes = [f"第{block[0].no}行（{block[0].text}）为版头"]
+            else:
+                notes = []
             if _opens_article(current, block, after):
-                current = Draft(headings=list(block))
+                current = Draft(headings=list(block), notes=notes)
                 drafts.append(current)
                 if SIDEBAR_RE.search(block[-1].text):
                     current.kind = "profile"
@@ -174,6 +198,19 @@ def _keep_lone_byline(draft: Draft) -> None:
     draft.top_byline = draft.byline = None
 
 
+def _is_page_header(block: list[Item]) -> bool:
+    """A page header (``经济``, ``综合新闻``) above the first headline of a page.
+
+    Only the first line of the page, only when a headline follows it, and
+    only a word of at most four Han characters: a kicker ending in a colon
+    (``珲春：``) stays a kicker.
+    """
+    if len(block) < 2:
+        return False
+    text = block[0].text
+    return han_count(text) <= 4 and len(text) <= 6 and not re.search("[：:，,。]", text)
+
+
 def _opens_article(current: Draft | None, block: list[Item], after: Item | None) -> bool:
     """Whether a headline block starts a new article (else: section heads)."""
     if current is None or current.closed:
@@ -183,11 +220,14 @@ def _opens_article(current: Draft | None, block: list[Item], after: Item | None)
         return current.top_byline is None
     if SIDEBAR_RE.search(block[-1].text):
         return True
+    if current.continued_to:
+        # (下转第三版) ended this article's part on the page: what follows is another
+        return True
     if after is None:
         return False
     if after.kind in ("byline",):
         return True
-    if after.kind == "prose" and (DATELINE_RE.match(after.text) or JUMP_FROM_RE.match(after.text)):
+    if after.kind == "prose" and (dateline_match(after.text) or JUMP_FROM_RE.match(after.text)):
         return True
     return False
 
@@ -203,7 +243,7 @@ def _add_prose(draft: Draft, item: Item) -> None:
         draft.continued_to = f"第{m.group('page')}版"
         text = text[: m.start()]
     if not draft.paragraphs and draft.dateline is None:
-        m = DATELINE_RE.match(text)
+        m = dateline_match(text)
         if m and len(text) > m.end():
             draft.dateline = m.group("dateline")
             text = text[m.end() :].lstrip()
@@ -245,6 +285,8 @@ def _attach_leads(drafts: list[Draft]) -> list[Draft]:
     Pattern: a short fragment with only page-header heads (``聚焦``) and no
     byline, directly followed by an article whose byline stands under its
     title. The fragment's heads become the page header, its text the lead.
+    A fragment that opens like a news story, with its date (``2月8日，``,
+    ``近日，``), is a brief of its own.
     """
     out: list[Draft] = []
     for k, draft in enumerate(drafts):
@@ -260,6 +302,7 @@ def _attach_leads(drafts: list[Draft]) -> list[Draft]:
             and not draft.continued_from
             and 0 < body_chars <= 400
             and all(han_count(h.text) <= 8 for h in draft.headings)
+            and not NEWS_LEAD_RE.match(draft.paragraphs[0].text)
         ):
             nxt.paragraphs = draft.paragraphs + nxt.paragraphs
             nxt.section_heads = {s + len(draft.paragraphs) for s in nxt.section_heads}

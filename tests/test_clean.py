@@ -92,6 +92,28 @@ def test_sentences_mentioning_reporters_are_not_bylines(sentence: str) -> None:
     assert split_glued_byline(sentence)[1] is None
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "窥一斑而知全豹。记者从珲春综合保税区管理局了",  # the paragraph broke before 解到
+        "处一隅而观全局。本报记者日前在延吉市采访时",
+        "本报7月18日讯(记者谢磊雨)记者从吉林市",  # a bare 记者 with a 'name' glued on
+    ],
+)
+def test_a_paragraph_broken_after_a_reporter_sentence_keeps_its_text(line: str) -> None:
+    assert split_glued_byline(line) == (line, None)
+    page = clean_page(RawPage("t.txt", [Line(1, line), Line(2, ""), Line(3, "解到,截至1月29日。")]))
+    assert [x.text for x in page.lines if x.text][0].endswith(line[-4:])
+
+
+def test_glued_bylines_with_unspaced_or_dotted_names_still_split() -> None:
+    assert split_glued_byline("全面开启。本报记者张伟")[1] == "本报记者张伟"
+    assert split_glued_byline("全面开启。 吉林日报记者 阿依古丽·买买提")[1] == (
+        "吉林日报记者 阿依古丽·买买提"
+    )
+    assert split_glued_byline("全面开启。 本报记者 潘硕 摄")[1] == "本报记者 潘硕 摄"
+
+
 def test_dateline_spaces_between_names_are_kept() -> None:
     assert clean("本报2月7日讯(记者刘勃 张宽)历时6天的比赛今天收官。").startswith(
         "本报2月7日讯（记者刘勃 张宽）"

@@ -166,3 +166,49 @@ def test_bundled_corpus_every_nonblank_line_lands_somewhere(corpus_pages) -> Non
         for line in raw.lines:
             if line.text.strip():
                 assert line.no in covered, (raw.file, line.no)
+
+
+def test_a_headline_after_a_jump_to_marker_opens_an_article() -> None:
+    # 下转 ends the first article's part on this page; the next story has its
+    # byline at the end only, so nothing else marks the boundary.
+    text = (
+        f"# 第一篇\n\n本报讯(记者甲乙){BODY}\n\n{BODY[:-1]}(下转第三版)\n\n"
+        f"# 第二篇\n\n{BODY}\n\n吉林日报记者 张三"
+    )
+    a, b = split_page(page(text))
+    assert (a.title, a.continued_to) == ("第一篇", "第三版")
+    assert (b.title, b.byline, b.paragraphs) == ("第二篇", "吉林日报记者 张三", [BODY])
+
+
+def test_page_header_above_the_first_headline_is_not_the_title() -> None:
+    for text in (
+        f"经济\n\n我省推进项目建设\n\n{BODY}\n\n吉林日报记者 张三",
+        f"## 综合新闻\n\n## 我省推进项目建设\n\n{BODY}\n\n吉林日报记者 张三",
+    ):
+        (a,) = split_page(page(text))
+        assert a.title == "我省推进项目建设"
+        assert a.paragraphs == [BODY]
+    # a short kicker ending in a colon is still a kicker
+    (a,) = split_page(page(f"## 珲春:\n\n### 提升民生服务质量\n\n本报讯(记者相文雅){BODY}"))
+    assert (a.kicker, a.title) == ("珲春：", "提升民生服务质量")
+
+
+def test_a_headline_with_she_and_dian_is_not_a_dateline() -> None:
+    # '我省全社会用电' fits the dateline pattern (a 'paper' ending in 社, then 电)
+    text = (
+        f"# 第一篇\n\n本报讯(记者甲乙){BODY}\n\n我省全社会用电量增长5%\n\n"
+        f"本报3月30日讯(记者丙丁){BODY}"
+    )
+    a, b = split_page(page(text))
+    assert (a.title, b.title) == ("第一篇", "我省全社会用电量增长5%")
+    assert b.dateline == "本报3月30日讯（记者丙丁）"
+    (c,) = split_page(page(f"# 标题\n\n全社会用电量同比增长,{BODY}"))
+    assert c.dateline is None and c.paragraphs[0].startswith("全社会用电量")
+
+
+def test_a_dated_brief_above_a_headline_is_not_its_lead() -> None:
+    brief = "2月22日,白城市生态环境局相关负责人介绍,今年将加快推进项目建设。"
+    text = f"白城市升级政策\n\n{brief}\n\n引进一批优势平台企业\n\n本报记者 白宇建\n\n{BODY}"
+    a, b = split_page(page(text))
+    assert (a.title, b.title) == ("白城市升级政策", "引进一批优势平台企业")
+    assert b.paragraphs == [BODY]
