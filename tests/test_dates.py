@@ -399,3 +399,21 @@ def test_gold_reporters(gold_run, capsys):
     with capsys.disabled():
         print(f"reporters: P={precision:.3f} R={recall:.3f} F1={f1:.3f}")
     assert f1 >= 0.95
+
+
+# --- impossible dates ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "dateline, text",
+    [
+        ("本报2月29日讯", "全省工作会议召开。"),  # dateline: the year comes from the page
+        (None, "2023年经济运行平稳。2月29日，全省工作会议召开。"),  # a date in the text
+    ],
+)
+def test_february_29_in_a_year_without_one_is_no_date_and_no_crash(dateline, text):
+    odd = _art([text], dateline=dateline, file="p.txt")
+    neighbour = _art(["报道。"], dateline="本报3月1日讯", meta=PageMeta(date="2023-03"), file="p.txt")
+    assign_dates([odd, neighbour])  # was: ValueError "day is out of range for month"
+    assert odd.date != "2023-02-29"
+    assert neighbour.date == "2023-03-01"

@@ -355,7 +355,8 @@ def _year_for(
         page_year, page_month, page_day = _parse_iso(page)
         year = page_year
         neighbour = dt.date(page_year, page_month or 12, page_day or 28)
-        if dt.date(year, found.month or 1, found.day or 1) > neighbour + dt.timedelta(days=60):
+        own = (year, found.month or 1, found.day or 1)
+        if _valid(*own) and dt.date(*own) > neighbour + dt.timedelta(days=60):
             year -= 1  # "12月30日" next to a January page is last December
         what = "日期" if page_month else "年份"
         return year, f"，年份据同版稿件{what}（{page}）"
@@ -379,6 +380,8 @@ def _own_result(
         if year is None:
             needs_page = True
             continue
+        if not _valid(year, found.month, found.day):
+            continue  # 2月29日 in a year without one: not a date to trust
         iso = _iso(year, found.month, found.day)
         return _Result(iso, "day", found.how + how, True), False
     if analysis.text_dates:
@@ -393,7 +396,7 @@ def _own_result(
                 continue
             if wraps and not found.year and found.month and found.month >= 10:
                 year -= 1  # December dates in a January article
-            if cy and year > cy:
+            if (cy and year > cy) or not _valid(year, found.month or 1, found.day or 1):
                 continue
             dated.append((dt.date(year, found.month or 1, found.day or 1), found, how))
         if dated:
