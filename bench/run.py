@@ -222,13 +222,24 @@ def du(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+def _corpus_version() -> int:
+    """``VERSION`` of bench/make_corpus.py, without importing it."""
+    m = re.search(r"^VERSION = (\d+)", (ROOT / "bench" / "make_corpus.py").read_text(), re.M)
+    return int(m.group(1)) if m else 0
+
+
 def corpus_for(n: int, seed: int) -> Path:
     corpus = OUT / f"corpus-{n}" if seed == 0 else OUT / f"corpus-{n}-s{seed}"
     manifest = corpus / "MANIFEST.json"
     if manifest.exists():
         data = json.loads(manifest.read_text())
-        if data.get("requested") == n and data.get("seed") == seed:
+        if (
+            data.get("requested") == n
+            and data.get("seed") == seed
+            and data.get("version") == _corpus_version()
+        ):
             return corpus
+        shutil.rmtree(corpus)  # made by an older make_corpus.py
     log(f"writing corpus of {n} articles → {corpus}")
     subprocess.run(
         [
