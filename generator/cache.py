@@ -56,7 +56,12 @@ def fingerprint() -> bytes:
 
 
 def key(*parts: object) -> bytes:
-    """A cache key: the hash of ``parts`` (str, bytes, or anything picklable)."""
+    """A cache key: the hash of ``parts``.
+
+    A part is str, bytes, or plain data (numbers, None, lists, tuples, dicts
+    and dataclasses of those) whose ``repr`` says everything about it. Not
+    pickle: its bytes depend on which equal objects happen to be shared.
+    """
     h = hashlib.sha1(fingerprint())
     for part in parts:
         if isinstance(part, str):
@@ -64,7 +69,7 @@ def key(*parts: object) -> bytes:
         elif isinstance(part, bytes):
             data = part
         else:
-            data = pickle.dumps(part, protocol=5)
+            data = repr(part).encode("utf-8", "surrogatepass")
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.digest()

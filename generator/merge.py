@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from itertools import chain
@@ -185,15 +186,6 @@ def samples(han: str) -> frozenset[str]:
     return frozenset(_SAMPLE_RE.findall(han))
 
 
-def _needed(han_i: str, han_j: str, si: frozenset[str], sj: frozenset[str]) -> float:
-    """Shared samples a pair needs before its shingles are compared."""
-    long_i = len(han_i) - SHINGLE + 1 >= SAMPLE_ALL_BELOW
-    long_j = len(han_j) - SHINGLE + 1 >= SAMPLE_ALL_BELOW
-    if long_i and long_j:
-        return max(1.0, CANDIDATE_SHARE * min(len(si), len(sj)))
-    return 1.0  # a short text is only sampled where it meets a long one
-
-
 def merge_duplicates(articles: list[Article], report: MergeReport) -> list[Article]:
     """Group copies of one article across extractions; keep the best text.
 
@@ -228,16 +220,23 @@ def merge_duplicates(articles: list[Article], report: MergeReport) -> list[Artic
     titles = [
         None if a.title_inferred or a.kind == "photo" else _norm_title(a.title) for a in articles
     ]
+    photo = [a.kind == "photo" for a in articles]
+    # A pair of long texts needs CANDIDATE_SHARE of the smaller sample shared;
+    # a short text is only sampled where it meets a long one: one shared will do.
+    long = [len(h) - SHINGLE + 1 >= SAMPLE_ALL_BELOW for h in hans]
+    wanted = [
+        CANDIDATE_SHARE * len(sh) if lg else 0.0 for sh, lg in zip(sampled, long, strict=True)
+    ]
     for i, sh in enumerate(rare_samples):
-        if not sh or articles[i].kind == "photo" or len(hans[i]) < SHINGLE + 7:
+        if not sh or photo[i] or len(hans[i]) < SHINGLE + 7:
             continue
         shared: Counter[int] = Counter()
         for s in sh:
-            shared.update(postings[s])
+            found = postings[s]  # ascending: only the articles after i
+            shared.update(found[bisect_right(found, i) :])
+        want_i = wanted[i]
         for j, count in shared.items():
-            if j <= i or articles[j].kind == "photo":
-                continue
-            if count < _needed(hans[i], hans[j], sampled[i], sampled[j]):
+            if (want_i and long[j] and count < min(want_i, wanted[j])) or photo[j]:
                 continue
             si, sj = shingles_of(i), shingles_of(j)
             n_i, n_j = len(si), len(sj)

@@ -13,9 +13,7 @@ import datetime as _dt
 import hashlib
 import heapq
 import html
-import io
 import json
-import pickle
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -258,17 +256,6 @@ CONTEXT_ONLY = frozenset(
 )
 
 
-class _ContextPickler(pickle.Pickler):
-    """Pickles a page context with each article replaced by its content hash."""
-
-    def __init__(self, file, article_digest) -> None:
-        super().__init__(file, protocol=5)
-        self._article_digest = article_digest
-
-    def persistent_id(self, obj: object) -> bytes | None:
-        return self._article_digest(obj) if isinstance(obj, Article) else None
-
-
 class Renderer:
     """Renders every page of the archive from one ``Site``.
 
@@ -288,7 +275,7 @@ class Renderer:
         self.site = site
         self.memo = memo
         self.previous = previous or {}
-        self._digests: dict[int, bytes] = {}
+        self._digests: dict[int, str] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             undefined=jinja2.StrictUndefined,
@@ -321,16 +308,25 @@ class Renderer:
             found = self._items[id(a)] = (md(a.title), rest)
         return f"- [{found[0]}]({link(article_path(a))}) {found[1]}"
 
-    def _article_digest(self, a: Article) -> bytes:
+    def _article_digest(self, a: Article) -> str:
         found = self._digests.get(id(a))
         if found is None:
-            found = self._digests[id(a)] = hashlib.sha1(pickle.dumps(a, protocol=5)).digest()
+            found = self._digests[id(a)] = hashlib.sha1(repr(a).encode()).hexdigest()
         return found
 
+    def _plain(self, value: object) -> object:
+        """``value`` with every article replaced by its content hash."""
+        if isinstance(value, Article):
+            return self._article_digest(value)
+        if isinstance(value, list | tuple):
+            return [self._plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self._plain(v) for k, v in value.items()}
+        return value
+
     def _key(self, path: str, template: str, context: dict) -> bytes:
-        buf = io.BytesIO()
-        _ContextPickler(buf, self._article_digest).dump(sorted(context.items()))
-        return key("render", path, template, self.site.settings, buf.getvalue())
+        plain = [(k, self._plain(v)) for k, v in sorted(context.items())]
+        return key("render", path, template, self.site.settings, plain)
 
     def page(self, path: str, template: str, **context) -> None:
         """Render ``template`` to docs path ``path`` with links relative to it."""
