@@ -61,7 +61,7 @@ def process(
         raise ValueError(f"{corpus}: corpus directory not found; nothing was written")
     caches = caches or cache.disabled()
     with progress.stage("read") as s:
-        files, problems = read.read_files(corpus)
+        files, problems = read.read_files(corpus, caches["meta"])
         s["count"] = len(files)
     with progress.stage("clean+split") as s:  # per file: decode, clean, split
         results = pages.process_files(files, caches["pages"], workers)

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 from charset_normalizer import from_bytes
 
+from . import cache
 from .model import Line, PageMeta, Problem, RawPage
 
 MAX_BYTES = 64 * 1024 * 1024  # larger files are refused, with a message
@@ -76,7 +77,9 @@ class RawFile:
     meta: PageMeta
 
 
-def read_files(corpus_dir: Path) -> tuple[list[RawFile], list[Problem]]:
+def read_files(
+    corpus_dir: Path, memo: cache.Memo | None = None
+) -> tuple[list[RawFile], list[Problem]]:
     """The bytes and sidecar of every ``*.txt`` page under ``corpus_dir`` (sorted by path).
 
     Files that cannot be used at all (a bad sidecar, unreadable, too large)
@@ -90,7 +93,7 @@ def read_files(corpus_dir: Path) -> tuple[list[RawFile], list[Problem]]:
     for path in corpus_files(corpus_dir):
         name = path.relative_to(corpus_dir).as_posix()
         try:
-            meta = read_meta(meta_path(path), name)
+            meta = read_meta(meta_path(path), name, memo)
         except MetadataError as exc:
             file, message, line = (tuple(exc.args) + (None, None))[:3]
             problems.append(Problem("error", file, f"{message}; {name} skipped", line))
@@ -352,11 +355,12 @@ class _NoAliasLoader(yaml.SafeLoader):
             ) from None
 
 
-def read_meta(path: Path, page_name: str = "") -> PageMeta:
+def read_meta(path: Path, page_name: str = "", memo: cache.Memo | None = None) -> PageMeta:
     """Read a ``NAME.meta.yml`` sidecar; an absent file gives empty metadata.
 
     Raises ``MetadataError(file, message, line)`` for malformed YAML, wrong
-    types, unknown keys or values that are unsafe to use.
+    types, unknown keys or values that are unsafe to use. ``memo`` keeps
+    parsed sidecars by their bytes (YAML is slow to parse).
     """
     if not path.exists():
         return PageMeta()
@@ -374,7 +378,13 @@ def read_meta(path: Path, page_name: str = "") -> PageMeta:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise MetadataError(name, f"metadata is not UTF-8 (byte {exc.start})", line) from None
-    return parse_meta(text, name)
+    if memo is None:
+        return parse_meta(text, name)
+    found, meta = memo.lookup(cache.key("meta", name, raw))
+    if not found:
+        meta = parse_meta(text, name)  # a MetadataError is raised, not stored
+        memo.put(cache.key("meta", name, raw), meta)
+    return meta
 
 
 def parse_meta(text: str, name: str) -> PageMeta:

@@ -319,6 +319,9 @@ class Renderer:
         if isinstance(value, Article):
             return self._article_digest(value)
         if isinstance(value, list | tuple):
+            if value and isinstance(value[0], Article):  # the usual list of articles
+                digest = self._article_digest
+                return [digest(v) if isinstance(v, Article) else self._plain(v) for v in value]
             return [self._plain(v) for v in value]
         if isinstance(value, dict):
             return {k: self._plain(v) for k, v in value.items()}
@@ -529,16 +532,27 @@ def render(
 def source_pages(pages: list, renderer: Renderer) -> None:
     """One page per raw file: its text as read, with line numbers to link to."""
     for page in pages:
-        lines = (page.original or "\n".join(line.text for line in page.lines)).split("\n")
-        numbered = [{"no": i, "text": t} for i, t in enumerate(lines, start=1)]
+        text = page.original or "\n".join(line.text for line in page.lines)
         renderer.page(
             f"sources/{page.file}.md",
             "source.md.j2",
             file=page.file,
-            lines=numbered,
+            lines=NumberedLines(text),
             encoding=page.encoding,
             script=page.script,
         )
+
+
+@dataclass(frozen=True)
+class NumberedLines:
+    """A text's lines as ``{"no", "text"}`` (numbered from 1), made only when a
+    page is rendered; the cache key is the text itself (its ``repr``)."""
+
+    text: str
+
+    def __iter__(self):
+        for i, t in enumerate(self.text.split("\n"), start=1):
+            yield {"no": i, "text": t}
 
 
 def render_archive(

@@ -30,8 +30,14 @@ def enrich(
     are taken from the ``places`` and ``tags`` memos.
     """
     caches = caches or cache.disabled()
+    memo = caches["people"]
     for a in articles:
-        _people(a)
+        a.reporters, paper = memo.get(
+            cache.key("people", a.dateline, a.byline),
+            lambda: _people(a.dateline, a.byline),  # noqa: B023
+        )
+        if paper:
+            a.paper = paper
     people.resolve_paper(articles)
     dates.assign_dates(articles, caches["dates"])
     memo = caches["places"]
@@ -56,19 +62,18 @@ def _id_order(a: Article) -> tuple:
     return (a.date or "", a.title, a.text)
 
 
-def _people(a: Article) -> None:
+def _people(dateline: str | None, byline: str | None) -> tuple[list[str], str | None]:
+    """Reporters and paper named in an article's dateline and byline."""
     found: list[str] = []
     paper = None
-    for text in (a.dateline, a.byline):
+    for text in (dateline, byline):
         if not text:
             continue
-        parsed = people.parse_byline(text) if text is a.byline else _dateline_byline(text)
+        parsed = people.parse_byline(text) if text == byline else _dateline_byline(text)
         if parsed:
             found.extend(parsed.reporters)
             paper = paper or parsed.paper
-    a.reporters = list(dict.fromkeys(found))
-    if paper:
-        a.paper = paper
+    return list(dict.fromkeys(found)), paper
 
 
 def _dateline_byline(dateline: str):
