@@ -26,21 +26,53 @@ articles'), reporter pages and single days (their names and dates are in
 every article's record) are left out: fewer records, a faster index.
 Each record becomes a small HTML file in a temporary folder, and the
 Pagefind CLI indexes that folder (the Python API's service is slower per
-record and was seen to leave a truncated WASM file). Display fields
-(title, date, paper) travel as Pagefind metadata; the result excerpt is
-decoded from the bigram text in the browser (``decode`` here is the
-reference for that code).
+record and was seen to leave a truncated WASM file).
+
+**Memory: the vocabulary in parts.** One Pagefind 1.5 run holds every
+page's words before it writes anything: about 6.4 GB for the 10,000-article
+benchmark (10,112 records), linear in the records' token occurrences (half
+the text, 4.0 GB). So the tokens are cut by their first character into
+parts of similar size (``split_points``), and Pagefind runs once per part,
+one run after the other, on stand-in pages that hold that part's tokens and
+a placeholder (``.``, not a word, still a position) for every other token:
+every part indexes the same pages with the same positions, so a word's
+postings are exactly those of a single run. ``merge_parts`` then lists the
+parts' index chunks one after the other in one bundle (the vocabularies are
+disjoint, sorted ranges; checked) and writes the metadata file and one
+fragment per page itself. A query loads the same files as from a single
+run: Pagefind's library, the metadata, one chunk per bigram and the
+fragments of the results shown. Measured at 10,112 records: 4 parts,
+1.9-2.1 GB per run (a fixed ≈ 0.5 GB plus a quarter of the rest); the
+three benchmark queries on a fresh page load 357, 240 and 459 KB, as with
+one run, and find the same pages. The price is time: every run reads every
+page, so the step took 160 s instead of about 60 s (4 × 21 s of Pagefind,
+26 s writing the stand-in pages, 14 s merging). The part count follows from
+``PART_MB`` and the memory model next to it; past ≈ 30,000 records per
+edition the fixed part alone nears the budget (shard the archive).
+
+The fragments (``write_fragments``) hold what a single run would have
+stored: the headline and text as bigrams (the result excerpt is decoded from
+them in the browser; ``decode`` here is the reference for that code) and the
+display fields (title, date, paper, kind) as Pagefind metadata. The stand-in pages
+give Pagefind no metadata (only a placeholder title): Pagefind 1.5 indexes
+metadata values as words, and a headline is one long word in every part.
 """
 
 from __future__ import annotations
 
+import bisect
+import gzip
+import hashlib
 import html
 import json
+import math
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +90,14 @@ SKIP = ("sources/", "assets/", "data/", "reporters/")
 SKIP_RE = re.compile(r"^dates/\d{4}-\d{2}-\d{2}\.md$")
 INDEX_PAGES = ("tags/", "cities/", "dates/", "papers/", "topics/", "index.md")
 INTRO_CHARS = 200
+# Memory of one Pagefind run (measured, Pagefind 1.5.2): ≈ 53 KB per record plus
+# ≈ 420 bytes per Han character of the part's share of the tokens (10,112
+# records, 13.9 million Han characters: 6.4 GB in one run, 1.9-2.1 GB per run
+# with 4 parts). Parts are added until a run is expected to stay under PART_MB.
+PART_MB = 2200
+RECORD_MB = 0.053
+HAN_CHAR_MB = 420e-6
+MAX_PARTS = 16
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _TAG = re.compile(r"<[^>]+>")
@@ -288,36 +328,125 @@ def records(docs: Path) -> list[Record]:
     return found
 
 
-def _meta(key: str, value: str) -> str:
-    if not value:
-        return ""
-    return f'<span data-pagefind-meta="{key}[data-v]" data-v="{html.escape(value)}"></span>'
+# --- the stand-in pages, one set per part of the vocabulary -----------------------
+
+PLACEHOLDER = "."  # keeps a token's position in the parts that do not index it
+# Pagefind leaves out pages without a word: every stand-in page ends with this
+# word, which the merge removes (fullwidth: no page token or NFKC query has it)
+SENTINEL = "ｐａｇｅｆｉｎｄ"
+NO_WORD = -1  # part of a token Pagefind makes no word of (punctuation)
 
 
-def record_html(rec: Record) -> str:
-    """The stand-in page Pagefind indexes for ``rec``: bigram text, display metadata."""
-    weight = ' data-pagefind-weight="4"' if rec.kind == "article" else ' data-pagefind-weight="6"'
+def _tokens(text: str) -> list[str]:
+    return encode(text).split()
+
+
+def part_html(title: list[str], body: list[str], kind: str) -> str:
+    """The stand-in page Pagefind indexes: one part's tokens, the others as placeholders.
+
+    Display fields are not here (``write_fragments`` writes them); the title
+    meta is a placeholder so that Pagefind does not index the headline as a
+    meta field (one long word in every part).
+    """
+    weight = "4" if kind == "article" else "6"
     return (
-        f'<!doctype html><html lang="{LANGUAGE}"><head><meta charset="utf-8">'
-        f"<title>{html.escape(rec.title)}</title></head><body><main data-pagefind-body>"
-        + _meta("title", rec.title)
-        + _meta("date", rec.date)
-        + _meta("paper", rec.paper)
-        + _meta("kind", rec.kind)
+        f'<!doctype html><html lang="{LANGUAGE}"><head><meta charset="utf-8"></head>'
+        f'<body><main data-pagefind-body><span data-pagefind-meta="title:{PLACEHOLDER}"></span>'
         # the trailing "。" keeps Pagefind's heading separator off the last token
-        + f"<h1{weight}>{html.escape(encode(rec.title))} 。</h1>"
-        + f"<p>{html.escape(encode(rec.text))}</p></main></body></html>"
+        f'<h1 data-pagefind-weight="{weight}">{html.escape(" ".join(title))} 。</h1>'
+        f"<p>{html.escape(' '.join(body))} {SENTINEL}</p></main></body></html>"
     )
+
+
+def word_key(token: str) -> str:
+    """First character of the word Pagefind makes of ``token`` ('' if it makes none).
+
+    Pagefind keeps alphanumeric characters, lowercased, without diacritics.
+    Only the balance of the parts depends on this being exact: the merge
+    checks that the parts' vocabularies do not overlap.
+    """
+    for ch in unicodedata.normalize("NFD", token):
+        if ch.isalnum():
+            return ch.lower()[:1]
+    return ""
+
+
+def split_points(recs: list[Record], parts: int) -> list[str]:
+    """``parts - 1`` Han characters that cut the vocabulary into parts of similar size.
+
+    Every Han character starts exactly one token (a bigram or a run's last
+    character), so the character counts are the token counts by first character.
+    """
+    if parts <= 1:
+        return []
+    counts: Counter[str] = Counter()
+    for rec in recs:
+        counts.update(rec.title)
+        counts.update(rec.text)
+    han = sorted((ch, n) for ch, n in counts.items() if HAN.fullmatch(ch))
+    total = sum(n for _, n in han)
+    points: list[str] = []
+    seen = 0
+    for ch, n in han:
+        if seen >= total * (len(points) + 1) / parts and len(points) < parts - 1:
+            points.append(ch)
+        seen += n
+    return points
+
+
+def part_count(records: int, chars: int) -> int:
+    """How many Pagefind runs keep each one under ``PART_MB`` (at most ``MAX_PARTS``)."""
+    room = PART_MB - RECORD_MB * records
+    if room <= 0:
+        return MAX_PARTS
+    return max(1, min(MAX_PARTS, math.ceil(HAN_CHAR_MB * chars / room)))
+
+
+def han_chars(recs: list[Record]) -> int:
+    return sum(len(m) for rec in recs for m in HAN.findall(rec.title + rec.text))
+
+
+def write_parts(recs: list[Record], points: list[str], folders: list[Path]) -> None:
+    """Each record's stand-in page into every part's folder (one encoding per record).
+
+    Tokens other than Han are written in NFKC (the query is NFKC too): Pagefind
+    would index "（2023" as 2023 and also as a word "（2023" that sorts after
+    every Han character, in the part that holds the digits.
+    """
+    cache: dict[str, tuple[str, int]] = {}
+
+    def part_of(token: str) -> tuple[str, int]:
+        found = cache.get(token)
+        if found is None:
+            text = token if HAN.fullmatch(token) else unicodedata.normalize("NFKC", token)
+            key = word_key(text)
+            found = (text, bisect.bisect_right(points, key) if key else NO_WORD)
+            cache[token] = found
+        return found
+
+    for rec in recs:
+        title = [part_of(t) for t in _tokens(rec.title)]
+        body = [part_of(t) for t in _tokens(rec.text)]
+        for k, folder in enumerate(folders):
+            keep = (k, NO_WORD) if k == 0 else (k,)
+            t = [tok if p in keep else PLACEHOLDER for tok, p in title]
+            b = [tok if p in keep else PLACEHOLDER for tok, p in body]
+            target = folder / rec.url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(part_html(t, b, rec.kind), encoding="utf-8")
 
 
 # --- running Pagefind ---------------------------------------------------------------
 
 
-def index_edition(docs: Path, out: Path, workdir: Path | None = None) -> int:
+def index_edition(
+    docs: Path, out: Path, workdir: Path | None = None, parts: int | None = None
+) -> int:
     """Write the Pagefind bundle of one edition into ``out``; returns the record count.
 
     ``docs`` is the edition's generated Markdown (``docs/`` or ``docs-hant/``);
-    ``out`` becomes that edition's ``pagefind/`` folder.
+    ``out`` becomes that edition's ``pagefind/`` folder. ``parts``: how many
+    Pagefind runs share the vocabulary (default: ``part_count``).
     """
     if not available():
         raise PagefindError(
@@ -325,18 +454,35 @@ def index_edition(docs: Path, out: Path, workdir: Path | None = None) -> int:
             "(or set extra.archive.search: material)"
         )
     recs = records(docs)
+    if parts is None:
+        parts = part_count(len(recs), han_chars(recs))
     tmp = Path(tempfile.mkdtemp(prefix=".pagefind-src-", dir=workdir or out.parent))
     try:
-        for rec in recs:
-            target = tmp / rec.url
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(record_html(rec), encoding="utf-8")
-        shutil.rmtree(out, ignore_errors=True)
-        run_cli(tmp, out)
-        prune_bundle(out)
+        try:
+            bundles = build_parts(recs, parts, tmp)
+            merge_parts(bundles, recs, out)
+        except PartsOverlap as err:
+            # cannot happen with Han text; if it does, one run indexes everything
+            print(f"pagefind: {err}; indexing in one run", file=sys.stderr)
+            bundles = build_parts(recs, 1, tmp)
+            merge_parts(bundles, recs, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return len(recs)
+
+
+def build_parts(recs: list[Record], parts: int, tmp: Path) -> list[Path]:
+    """One Pagefind bundle per part of the vocabulary, built one after the other."""
+    points = split_points(recs, parts)
+    sources = [tmp / f"src-{k}" for k in range(len(points) + 1)]
+    bundles = [tmp / f"out-{k}" for k in range(len(points) + 1)]
+    for folder in sources + bundles:
+        shutil.rmtree(folder, ignore_errors=True)
+    write_parts(recs, points, sources)
+    for source, bundle in zip(sources, bundles, strict=True):
+        run_cli(source, bundle)
+        shutil.rmtree(source)
+    return bundles
 
 
 def run_cli(site: Path, output: Path) -> None:
@@ -360,6 +506,264 @@ def run_cli(site: Path, output: Path) -> None:
     wasm = list(output.glob("wasm.*.pagefind"))
     if not wasm or any(w.stat().st_size == 0 for w in wasm):
         raise PagefindError(f"pagefind wrote no usable WASM file into {output}")
+
+
+# --- merging the parts into one bundle ---------------------------------------------
+#
+# Pagefind 1.5's bundle: pagefind-entry.json names the metadata file
+# (pagefind.<hash>.pf_meta: version, pages as [fragment hash, word count],
+# index chunks as [first word, last word, file hash], filters, sorts, meta
+# fields), index/<hash>.pf_index holds the words of one chunk, sorted, and
+# fragment/<hash>.pf_fragment one page's display data (JSON). Files are gzipped
+# and start with the signature "pagefind_dcd". Every part indexes the same
+# pages in the same order (same word counts), each a disjoint range of the
+# vocabulary, so the merged bundle lists the parts' chunks one after the
+# other: a word is looked up in exactly the chunk that a single run would
+# have put it in, with the same postings.
+
+SIGNATURE = b"pagefind_dcd"
+
+
+class PartsOverlap(PagefindError):
+    """Two parts' vocabularies overlap: their chunks cannot be listed together."""
+
+
+def _unpack(data: bytes) -> bytes:
+    data = gzip.decompress(data)
+    if not data.startswith(SIGNATURE):
+        raise PagefindError("unexpected Pagefind file (no signature)")
+    return data[len(SIGNATURE) :]
+
+
+def _pack(data: bytes) -> bytes:
+    return gzip.compress(SIGNATURE + data, compresslevel=6, mtime=0)
+
+
+def cbor_decode(data: bytes, pos: int = 0) -> tuple[object, int]:
+    """The subset of CBOR that Pagefind's metadata uses (ints, strings, arrays, maps)."""
+    head = data[pos]
+    major, info = head >> 5, head & 31
+    pos += 1
+    if info < 24:
+        value = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        value = int.from_bytes(data[pos : pos + size], "big")
+        pos += size
+    else:
+        raise PagefindError(f"unsupported CBOR item {head:#x}")
+    if major == 0:
+        return value, pos
+    if major == 1:
+        return -1 - value, pos
+    if major == 2:
+        return data[pos : pos + value], pos + value
+    if major == 3:
+        return data[pos : pos + value].decode("utf-8"), pos + value
+    if major == 4:
+        items = []
+        for _ in range(value):
+            item, pos = cbor_decode(data, pos)
+            items.append(item)
+        return items, pos
+    if major == 5:
+        mapping = {}
+        for _ in range(value):
+            key, pos = cbor_decode(data, pos)
+            mapping[key], pos = cbor_decode(data, pos)
+        return mapping, pos
+    if major == 7 and info in (20, 21, 22):
+        return {20: False, 21: True, 22: None}[info], pos
+    raise PagefindError(f"unsupported CBOR item {head:#x}")
+
+
+def _head(major: int, value: int) -> bytes:
+    if value < 24:
+        return bytes([major << 5 | value])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if value < 1 << (8 * size):
+            return bytes([major << 5 | info]) + value.to_bytes(size, "big")
+    raise PagefindError("CBOR integer too large")
+
+
+def cbor_encode(value: object) -> bytes:
+    if value is None or isinstance(value, bool):
+        return bytes([0xF6 if value is None else 0xF5 if value else 0xF4])
+    if isinstance(value, int):
+        return _head(0, value) if value >= 0 else _head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return _head(4, len(value)) + b"".join(cbor_encode(v) for v in value)
+    if isinstance(value, dict):
+        return _head(5, len(value)) + b"".join(
+            cbor_encode(k) + cbor_encode(v) for k, v in value.items()
+        )
+    raise PagefindError(f"cannot encode {type(value).__name__}")
+
+
+def _prefixes(a: str, b: str) -> tuple[str, str]:
+    """Chunk bounds between two neighbouring chunks, as Pagefind computes them."""
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return a[: common + 1], b[: common + 1]
+
+
+@dataclass
+class _Part:
+    bundle: Path
+    entry: dict
+    meta: list  # [version, pages, chunks, filters, sorts, meta fields]
+
+    @classmethod
+    def read(cls, bundle: Path) -> _Part:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        (lang, info), *more = entry["languages"].items()
+        if lang != LANGUAGE or more:
+            raise PagefindError(f"unexpected languages in {bundle}: {list(entry['languages'])}")
+        raw = _unpack((bundle / f"pagefind.{info['hash']}.pf_meta").read_bytes())
+        meta, end = cbor_decode(raw)
+        if end != len(raw) or not isinstance(meta, list) or len(meta) != 6:
+            raise PagefindError(f"unexpected Pagefind metadata in {bundle}")
+        if meta[3] or meta[4]:
+            raise PagefindError("the parts have filters or sorts: not supported by the merge")
+        return cls(bundle, entry, meta)
+
+    def urls(self) -> list[str]:
+        return [
+            json.loads(_unpack((self.bundle / "fragment" / f"{h}.pf_fragment").read_bytes()))["url"]
+            for h, _ in self.meta[1]
+        ]
+
+
+def _chunk_words(part: _Part, name: str) -> list:
+    words, _ = cbor_decode(_unpack((part.bundle / "index" / f"{name}.pf_index").read_bytes()))
+    return words[0]  # WordIndex: [words], each [word, pages, variants]
+
+
+def _part_chunks(part: _Part) -> tuple[list[list], str, str]:
+    """The part's chunks without the sentinel word, and its first and last word.
+
+    Each chunk is [from, to, source]: the chunk file, or the bytes of a chunk
+    rewritten without the sentinel (it sorts after the Han characters, so it
+    is in one of the last chunks: the last one whose ``from`` is not above it).
+    """
+    chunks = [[lo, hi, part.bundle / "index" / f"{name}.pf_index"] for lo, hi, name in part.meta[2]]
+    at = max((i for i, c in enumerate(chunks) if c[0] <= SENTINEL), default=None)
+    if at is None:
+        raise PagefindError(f"no sentinel word in {part.bundle}")
+    words = _chunk_words(part, part.meta[2][at][2])
+    kept = [w for w in words if w[0] != SENTINEL]
+    if len(kept) != len(words) - 1:
+        raise PagefindError(f"no sentinel word in {part.bundle}")
+    if kept:
+        chunks[at][2] = _pack(cbor_encode([kept]))
+        if at == 0:
+            chunks[at][0] = kept[0][0]
+        if at == len(chunks) - 1:
+            chunks[at][1] = kept[-1][0]
+    else:
+        del chunks[at]
+        if chunks and at == len(chunks):  # the last chunk went: its neighbour's bound is a prefix
+            chunks[-1][1] = _chunk_words(part, part.meta[2][at - 1][2])[-1][0]
+    if not chunks:
+        return [], "", ""
+    return chunks, chunks[0][0], chunks[-1][1]
+
+
+def merge_parts(bundles: list[Path], recs: list[Record], out: Path) -> None:
+    """One bundle in ``out`` from the parts' bundles, with the records' display fragments."""
+    parts = [_Part.read(b) for b in bundles]
+    first = parts[0]
+    counts = [wc for _, wc in first.meta[1]]
+    urls = first.urls()
+    for part in parts[1:]:
+        if part.meta[0] != first.meta[0] or part.meta[5] != first.meta[5]:
+            raise PagefindError("the parts come from different Pagefind versions or fields")
+        if [wc for _, wc in part.meta[1]] != counts or part.urls() != urls:
+            raise PagefindError("the parts do not list the same pages in the same order")
+    # the parts' chunks, one after the other: their vocabularies must not overlap
+    chunks: list[list] = []
+    previous = ""
+    for k, part in enumerate(parts):
+        own, lowest, highest = _part_chunks(part)
+        if not own:
+            continue
+        if chunks:
+            if not previous < lowest:
+                raise PartsOverlap(f"part {k} starts at {lowest!r}, before {previous!r}")
+            chunks[-1][1], own[0][0] = _prefixes(previous, lowest)
+        previous = highest
+        chunks.extend(own)
+
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(
+        first.bundle, out, ignore=shutil.ignore_patterns("index", "fragment", "*.pf_meta")
+    )
+    (out / "index").mkdir()
+    names: set[str] = set()
+    for chunk in chunks:
+        source = chunk[2]
+        data = source if isinstance(source, bytes) else source.read_bytes()
+        name = source.name.removesuffix(".pf_index") if isinstance(source, Path) else ""
+        if not name or name in names:
+            name = _unique(f"{LANGUAGE}_{hashlib.sha256(data).hexdigest()}", names)
+        names.add(name)
+        (out / "index" / f"{name}.pf_index").write_bytes(data)
+        chunk[2] = name
+
+    by_url = {"/" + rec.url: rec for rec in recs}
+    counts = [n - 1 for n in counts]  # without the sentinel
+    pages = write_fragments([by_url[u] for u in urls], counts, out / "fragment")
+    meta = [first.meta[0], pages, chunks, [], [], first.meta[5]]
+    raw = _pack(cbor_encode(meta))
+    digest = f"{LANGUAGE}_{hashlib.sha256(raw).hexdigest()[:11]}"
+    (out / f"pagefind.{digest}.pf_meta").write_bytes(raw)
+    entry = first.entry
+    entry["languages"][LANGUAGE].update(hash=digest, page_count=len(pages))
+    (out / "pagefind-entry.json").write_text(
+        json.dumps(entry, ensure_ascii=False), encoding="utf-8"
+    )
+    prune_bundle(out)
+
+
+def _unique(full: str, used: set[str], size: int = len(LANGUAGE) + 8) -> str:
+    """The shortest prefix of ``full`` (from ``size`` characters) not in ``used``."""
+    while full[:size] in used and size < len(full):
+        size += 1
+    return full[:size]
+
+
+def write_fragments(recs: list[Record], counts: list[int], folder: Path) -> list[list]:
+    """The display fragment of each page (bigram text, metadata); its [hash, word count]."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pages: list[list] = []
+    used: set[str] = set()
+    for rec, count in zip(recs, counts, strict=True):
+        meta = {"title": rec.title, "date": rec.date, "paper": rec.paper, "kind": rec.kind}
+        data = json.dumps(
+            {
+                "url": "/" + rec.url,
+                "content": f"{encode(rec.title)} 。 {encode(rec.text)}".strip(),
+                "word_count": count,
+                "filters": {},
+                "meta": {k: v for k, v in sorted(meta.items()) if v},
+                "anchors": [],
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+        name = _unique(f"{LANGUAGE}_{hashlib.sha256(data).hexdigest()}", used)
+        used.add(name)
+        (folder / f"{name}.pf_fragment").write_bytes(_pack(data))
+        pages.append([name, count])
+    return pages
 
 
 def prune_bundle(bundle: Path) -> None:

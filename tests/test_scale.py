@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -150,18 +151,17 @@ def _records_with(docs: Path, word: str) -> set[str]:
     return {r.url for r in pagefind.records(docs) if word in f"{r.title} {r.text}"}
 
 
-@needs_pagefind
-@pytest.mark.browser
-def test_pagefind_finds_chinese_words(built_site, browser):  # noqa: F811
-    with serve(built_site.site, prefix="/repo/") as base:
+def _check_queries(site_folder: Path, root: Path, browser) -> None:
+    """Every query finds exactly the records that contain it, in both editions."""
+    with serve(site_folder, prefix="/repo/") as base:
         page = browser.new_page()
         try:
             page.goto(base + "about.html")
             requests: list[str] = []
             page.on("request", lambda r: requests.append(r.url))
             for docs, prefix, queries in (
-                (built_site.root / "docs", "", QUERIES),
-                (built_site.root / "docs-hant", "zh-Hant/", ("对接合作", "珲春", "鄉村振興")),
+                (root / "docs", "", QUERIES),
+                (root / "docs-hant", "zh-Hant/", ("对接合作", "珲春", "鄉村振興")),
             ):
                 if prefix:
                     page.goto(base + prefix + "about.html")
@@ -193,9 +193,61 @@ def test_pagefind_finds_chinese_words(built_site, browser):  # noqa: F811
                         sorted(expected - found),
                         sorted(found - expected),
                     )
+                    # the excerpt is decoded from the fragment's bigrams, the match marked
+                    marks = page.eval_on_selector_all(
+                        ".archive-search .md-search-result__link mark",
+                        "els => els.map(e => e.textContent)",
+                    )
+                    assert marks and word in marks, (query, marks[:3])
             assert all(r.startswith(base) for r in requests), "a request left the site"
         finally:
             page.close()
+
+
+@needs_pagefind
+@pytest.mark.browser
+def test_pagefind_finds_chinese_words(built_site, browser):  # noqa: F811
+    _check_queries(built_site.site, built_site.root, browser)
+
+
+@pytest.fixture(scope="module")
+def parted_site(built_site, tmp_path_factory):  # noqa: F811
+    """The served site with both editions' indexes built in 3 parts (big sites' way)."""
+    site_copy = tmp_path_factory.mktemp("parted") / "site"
+    shutil.copytree(built_site.site, site_copy)
+    for docs, bundle in (
+        (built_site.root / "docs", site_copy / "pagefind"),
+        (built_site.root / "docs-hant", site_copy / "zh-Hant" / "pagefind"),
+    ):
+        pagefind.index_edition(docs, bundle, parts=3)
+    return site_copy
+
+
+def _postings(bundle: Path) -> dict[str, list]:
+    part = pagefind._Part.read(bundle)
+    words: dict[str, list] = {}
+    for lo, _hi, name in part.meta[2]:
+        for word in pagefind._chunk_words(part, name):
+            assert word[0] not in words and lo <= word[0]
+            words[word[0]] = word[1:]
+    return words
+
+
+@needs_pagefind
+def test_parts_index_like_one_run(built_site, parted_site):  # noqa: F811
+    whole = _postings(built_site.site / "pagefind")
+    parted = _postings(parted_site / "pagefind")
+    assert parted == whole  # the same words, pages and positions
+    meta = pagefind._Part.read(parted_site / "pagefind").meta
+    assert meta[1] == pagefind._Part.read(built_site.site / "pagefind").meta[1]
+    chunks = [(lo, hi) for lo, hi, _ in meta[2]]
+    assert chunks == sorted(chunks) and all(a[1] < b[0] for a, b in pairwise(chunks))
+
+
+@needs_pagefind
+@pytest.mark.browser
+def test_pagefind_finds_chinese_words_with_parts(built_site, parted_site, browser):  # noqa: F811
+    _check_queries(parted_site, built_site.root, browser)
 
 
 @needs_pagefind
