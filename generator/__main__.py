@@ -23,6 +23,7 @@ change touched; ``--no-cache`` turns that off.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,11 +178,14 @@ def cmd_site(args: argparse.Namespace) -> int:
     settings = load_settings(ROOT, args)
     progress = Progress(quiet=args.quiet)
     archive = generate(settings, progress)
+    problems = archive.problems
+    del archive  # the site step runs MkDocs and Pagefind beside us: give the memory back
+    gc.collect()
     with progress.stage("mkdocs") as s:
         s["count"] = site.build(settings, offline=args.offline)
     progress.counts["site folder"] = str(settings.offline_dir if args.offline else settings.site)
-    sys.stderr.write(progress.summary(archive.problems))
-    return exit_code(archive.problems, args.strict)
+    sys.stderr.write(progress.summary(problems))
+    return exit_code(problems, args.strict)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -3,10 +3,13 @@
 A rebuild after one raw file changed must cost a few percent of a full one
 (issue 7), so each costly step looks its result up by a hash of its inputs:
 
-* ``pages``   — one raw file's bytes and sidecar → its decoded page and fragments;
-* ``words``   — the ends of two fragments → whether the join falls in a word (merge);
-* ``places``, ``tags`` — an article's text and context → its places / tags;
-* ``hant``    — a generated Simplified file → its Traditional mirror.
+* ``meta``     — a sidecar's bytes → its metadata;
+* ``pages``    — one raw file's bytes and sidecar → its decoded page and fragments;
+* ``words``    — the ends of two fragments → whether the join falls in a word (merge);
+* ``people``, ``dates`` — an article's byline / text → its reporters / date evidence;
+* ``subjects`` — an article's text and context → its cities, places, tags, topics;
+* ``render``   — a page's context → the hash of the page (``render.Renderer``);
+* ``hant``     — a generated Simplified text → its Traditional text (or hash).
 
 Every key also holds ``fingerprint()``, a hash of the generator's own code,
 data files and templates, and the versions of the libraries whose output we

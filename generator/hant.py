@@ -11,10 +11,12 @@ an override never interacts with OpenCC's own phrase segmentation.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Callable
-from functools import lru_cache
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache, partial
 from pathlib import Path
 
 import yaml
@@ -100,6 +102,7 @@ def mirror(
 
     out: dict[str, str | Kept] = {}
     counts: Counter[str] = Counter()
+    todo: list[tuple[str, bytes, str]] = []  # pages to convert: path, memo key, text
     for path, text in files.items():
         if path.startswith(_KEEP_AS_IS):
             same = isinstance(text, Kept) and previous.get(path) == text.digest
@@ -116,12 +119,28 @@ def mirror(
             if found and previous.get(path) == digest:
                 out[path] = Kept(digest)
             else:
-                out[path] = convert(_text(text, settings, path))
-                memo.put(k, digest_of(out[path]))
+                todo.append((path, k, _text(text, settings, path)))
+                out[path] = ""  # converted below, all at once
         else:
             out[path] = cached(_text(text, settings, path))
+    converted = _convert_all([t for _, _, t in todo], config, settings.workers)
+    for (path, k, _), text in zip(todo, converted, strict=True):
+        out[path] = text
+        memo.put(k, digest_of(text))
     out["assets/javascripts/variants.js"] = variants_script(counts)
     return out
+
+
+PARALLEL_FROM = 256  # pages; fewer are converted in this process
+
+
+def _convert_all(texts: list[str], config: str, workers: int | None) -> list[str]:
+    """``convert_text`` of every text, on every core when there are many."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers < 2 or len(texts) < PARALLEL_FROM:
+        return [convert_text(t, config) for t in texts]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(partial(convert_text, config=config), texts, chunksize=64))
 
 
 def _mirror_jsonl(

@@ -394,9 +394,9 @@ def split_points(recs: list[Record], parts: int) -> list[str]:
     return points
 
 
-def part_count(records: int, chars: int) -> int:
-    """How many Pagefind runs keep each one under ``PART_MB`` (at most ``MAX_PARTS``)."""
-    room = PART_MB - RECORD_MB * records
+def part_count(records: int, chars: int, part_mb: float = PART_MB) -> int:
+    """How many Pagefind runs keep each one under ``part_mb`` (at most ``MAX_PARTS``)."""
+    room = part_mb - RECORD_MB * records
     if room <= 0:
         return MAX_PARTS
     return max(1, min(MAX_PARTS, math.ceil(HAN_CHAR_MB * chars / room)))
@@ -440,13 +440,18 @@ def write_parts(recs: list[Record], points: list[str], folders: list[Path]) -> N
 
 
 def index_edition(
-    docs: Path, out: Path, workdir: Path | None = None, parts: int | None = None
+    docs: Path,
+    out: Path,
+    workdir: Path | None = None,
+    parts: int | None = None,
+    part_mb: float = PART_MB,
 ) -> int:
     """Write the Pagefind bundle of one edition into ``out``; returns the record count.
 
     ``docs`` is the edition's generated Markdown (``docs/`` or ``docs-hant/``);
     ``out`` becomes that edition's ``pagefind/`` folder. ``parts``: how many
-    Pagefind runs share the vocabulary (default: ``part_count``).
+    Pagefind runs share the vocabulary (default: ``part_count`` for a run of
+    at most ``part_mb``, ``extra.archive.pagefind_memory_mb`` in mkdocs.yml).
     """
     if not available():
         raise PagefindError(
@@ -455,7 +460,7 @@ def index_edition(
         )
     recs = records(docs)
     if parts is None:
-        parts = part_count(len(recs), han_chars(recs))
+        parts = part_count(len(recs), han_chars(recs), part_mb)
     tmp = Path(tempfile.mkdtemp(prefix=".pagefind-src-", dir=workdir or out.parent))
     try:
         try:

@@ -28,7 +28,8 @@ class Settings:
     opencc: str = "s2t"
     workers: int | None = None
     lock_wait: float = 0.0
-    offline_full_text_limit: int = 1000  # articles; above it the offline index holds summaries
+    offline_full_text_limit: int = 300  # articles; above it the offline index holds summaries
+    pagefind_memory_mb: int = 2200  # one Pagefind run; more memory, fewer (faster) runs
     cache_dir: Path | None = None  # memos of unchanged work (cache.py); None: no cache
 
 
@@ -63,7 +64,8 @@ def load_settings(root: Path, args: argparse.Namespace | None = None) -> Setting
         site_name=str(config.get("site_name") or "档案"),
         hant=bool(extra.get("hant", True)),
         opencc=opencc,
-        offline_full_text_limit=int(extra.get("offline_full_text_limit", 1000)),
+        offline_full_text_limit=int(extra.get("offline_full_text_limit", 300)),
+        pagefind_memory_mb=int(extra.get("pagefind_memory_mb", 2200)),
         cache_dir=root / ".cache" / "build",
     )
     if args is not None:

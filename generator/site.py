@@ -15,7 +15,7 @@ Search differs by build:
   Material's search instead; so does a machine without Pagefind, with a warning.
 * **Offline** (``site-offline/``) and ``mkdocs serve``: Material's own search.
   Its index is rebuilt in the browser on every page load, so above
-  ``extra.archive.offline_full_text_limit`` articles (default 1000) the
+  ``extra.archive.offline_full_text_limit`` articles (default 300) the
   offline index holds each article's title, summary (its first paragraph),
   tags, places and other metadata instead of the full text, and the search
   panel says so.
@@ -408,7 +408,10 @@ def search_indexes(settings, langs: list[str], bundles: dict[str, Path]) -> None
     for lang in langs:
         with timed(f"pagefind {lang}") as t:
             t["count"] = pagefind.index_edition(
-                docs[lang], bundles[lang], workdir=bundles[lang].parent
+                docs[lang],
+                bundles[lang],
+                workdir=bundles[lang].parent,
+                part_mb=settings.pagefind_memory_mb,
             )
 
 

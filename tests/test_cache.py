@@ -55,7 +55,7 @@ def test_cached_rebuild_after_a_change_equals_a_build_without_cache(tmp_path, co
     _edit_one_page(corpus)
     again = _misses(_build(corpus, warm, cache_dir))
     assert again["pages"] == (4, 1), again  # only the changed file is read again
-    assert again["tags"][1] <= 2 and again["places"][1] <= 2, again
+    assert again["subjects"][1] <= 2, again
     assert again["render"][0] > 150, again  # most pages kept as they were
     cold = tmp_path / "cold" / "docs"
     _build(corpus, cold, None)
@@ -75,7 +75,7 @@ def test_lost_traditional_folder_is_rebuilt_from_kept_pages(tmp_path, corpus):
 def test_damaged_cache_files_are_ignored(tmp_path, corpus):
     cache_dir = tmp_path / "cache"
     cache_dir.mkdir()
-    for name in ("pages", "tags", "render", "hant"):
+    for name in ("pages", "subjects", "render", "hant"):
         (cache_dir / f"{name}.pickle").write_bytes(b"\x80\x05not a pickle")
     docs = tmp_path / "a" / "docs"
     _build(corpus, docs, cache_dir)

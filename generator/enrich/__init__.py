@@ -26,8 +26,8 @@ def enrich(
 ) -> list[Article]:
     """Fill every metadata field of every article, in place; returns them sorted.
 
-    ``caches``: places and tags of an article whose inputs did not change
-    are taken from the ``places`` and ``tags`` memos.
+    ``caches``: what an article's unchanged inputs gave last time (bylines,
+    dates, then places, tags and topics in one job, on every core).
     """
     caches = caches or cache.disabled()
     memo = caches["people"]
@@ -40,15 +40,7 @@ def enrich(
             a.paper = paper
     people.resolve_paper(articles)
     dates.assign_dates(articles, caches["dates"])
-    memo = caches["places"]
-    for a in articles:
-        home = a.meta.city or people.paper_city(a.paper)  # 我市 in 城市晚报 is 长春
-        heading = " ".join(filter(None, [a.kicker, a.title, a.subtitle]))
-        a.cities, a.places = memo.get(
-            cache.key("places", heading, a.paragraphs, home, a.date),
-            lambda: places.find_places(heading, a.paragraphs, home_city=home, date=a.date),  # noqa: B023
-        )
-    _tag_all(articles, workers, caches["tags"])
+    _subjects_all(articles, workers, caches["subjects"])
     taken: set[str] = set()
     for a in sorted(articles, key=_id_order):
         a.id = stable_id(a, taken)
@@ -81,18 +73,28 @@ def _dateline_byline(dateline: str):
     return parsed[2] if parsed else None
 
 
-def _tag_one(job: tuple[str, list[str], list[str]]) -> tuple[list[str], list[str]]:
-    title, paragraphs, exclude = job
-    found = tags.extract_tags(title, paragraphs, exclude=exclude)
-    return found, tags.assign_topics(title, paragraphs)
+Subjects = tuple[list[str], list[str], list[str], list[str]]
 
 
-def _tag_all(articles: list[Article], workers: int | None, memo: cache.Memo) -> None:
-    jobs = [(a.title, a.paragraphs, sorted(set(a.reporters) | set(a.places))) for a in articles]
-    keys = [cache.key("tags", *job) for job in jobs]
-    results = cache.map_cached(memo, _tag_one, jobs, keys, workers, PARALLEL_FROM)
-    for a, (found_tags, found_topics) in zip(articles, results, strict=True):
-        a.tags, a.topics = found_tags, found_topics
+def _subjects(job: tuple) -> Subjects:
+    """Main cities, places, tags and topics of one article (run in a worker)."""
+    heading, title, paragraphs, home, date, reporters = job
+    cities, found = places.find_places(heading, paragraphs, home_city=home, date=date)
+    exclude = sorted(set(reporters) | set(found))  # names are never tags
+    found_tags = tags.extract_tags(title, paragraphs, exclude=exclude)
+    return cities, found, found_tags, tags.assign_topics(title, paragraphs)
+
+
+def _subjects_all(articles: list[Article], workers: int | None, memo: cache.Memo) -> None:
+    jobs = []
+    for a in articles:
+        home = a.meta.city or people.paper_city(a.paper)  # 我市 in 城市晚报 is 长春
+        heading = " ".join(filter(None, [a.kicker, a.title, a.subtitle]))
+        jobs.append((heading, a.title, a.paragraphs, home, a.date, a.reporters))
+    keys = [cache.key("subjects", *job) for job in jobs]
+    results = cache.map_cached(memo, _subjects, jobs, keys, workers, PARALLEL_FROM)
+    for a, (cities, found, found_tags, topics) in zip(articles, results, strict=True):
+        a.cities, a.places, a.tags, a.topics = cities, found, found_tags, topics
 
 
 def confidence(a: Article) -> float:
