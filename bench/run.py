@@ -58,8 +58,8 @@ OFFLINE_QUERY = "长春"
 CHROMIUM = "/usr/bin/chromium"
 DONE = """q => { const b = document.querySelector('.archive-search .md-search-result');
   return b && b.dataset.query === q && /done|error/.test(b.dataset.state || ''); }"""
-STAGE_LINE = re.compile(r"^(\w[\w-]*)\s+([\d,]+) in\s+([\d.]+)s", re.M)
-GENERATION_STAGES = ("read", "clean", "split", "merge", "enrich", "render", "write", "hant")
+STAGE_LINE = re.compile(r"^(\w[\w+-]*)\s+([\d,]+) in\s+([\d.]+)s", re.M)
+GENERATION_STAGES = ("read", "clean+split", "merge", "enrich", "render", "hant", "write")
 
 TARGETS = {
     "generation_s": ("generation raw → both editions' Markdown", "≤ 60 s", 60),
@@ -440,6 +440,25 @@ def bench_size(n: int, args) -> dict:
     m = re.search(r"docs written / unchanged\s+(\d+) / (\d+)", r["stderr"])
     res["docs_files"] = int(m.group(1)) + int(m.group(2)) if m else None
 
+    log(f"N={n}: extraction against the planted truth (bench/truth.py)")
+    r = run(py + ["export", *common], proj, env)
+    (proj / "export.jsonl").write_text(r["stdout"], encoding="utf-8")
+    truth_json = proj / "truth.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "truth.py"),
+            str(corpus),
+            "--export",
+            str(proj / "export.jsonl"),
+            "--json",
+            str(truth_json),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    res["truth"] = json.loads(truth_json.read_text(encoding="utf-8"))["merge"]
+
     log(f"N={n}: no-op rebuild")
     r2 = run(py + ["build", *common], proj, env)
     m = re.search(r"docs written / unchanged\s+(\d+) / (\d+)", r2["stderr"])
@@ -678,6 +697,16 @@ def report(data: dict) -> str:
         return "–"
 
     row("articles after merge", lambda r: fmt(r.get("articles")))
+
+    def truth(r, what: str, total: str) -> str:
+        t = r.get("truth") or {}
+        if not t.get(total):
+            return "–"
+        return f"{t[what]:,} / {t[total]:,} ({100 * t[what] / t[total]:.1f} %)"
+
+    row("planted articles recovered (truth.py)", lambda r: truth(r, "recovered", "planted"))
+    row("planted duplicates merged", lambda r: truth(r, "dup_merged", "duplicates"))
+    row("planted page jumps joined", lambda r: truth(r, "jumps_joined", "jumps"))
     row("raw files / characters", lambda r: f"{r['files']:,} / {r['corpus_chars']:,}")
     row("generated files per edition", lambda r: fmt(r.get("docs_files")))
     for st in GENERATION_STAGES:

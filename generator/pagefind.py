@@ -17,8 +17,8 @@ newsroom dictionary, so we index something both sides compute the same way:
   written with the language code ``und`` so that neither the indexer nor the
   browser segments anything (the search script also asks for ``und``).
 
-The records are built from the generated Markdown (so the index is written
-while MkDocs builds the pages): for article pages the
+The records are built from the generated Markdown (not from the HTML MkDocs
+writes): for article pages the
 headline, the metadata block (paper, date, reporters, places, tags) and the
 body; for index pages (tags, cities, years, months, papers, topics) the
 heading and first paragraph. Raw source pages (their text is the
@@ -94,7 +94,7 @@ INTRO_CHARS = 200
 # ≈ 420 bytes per Han character of the part's share of the tokens (10,112
 # records, 13.9 million Han characters: 6.4 GB in one run, 1.9-2.1 GB per run
 # with 4 parts). Parts are added until a run is expected to stay under PART_MB.
-PART_MB = 2200
+PART_MB = 3000
 RECORD_MB = 0.053
 HAN_CHAR_MB = 420e-6
 MAX_PARTS = 16
@@ -314,8 +314,8 @@ def record_for(rel: str, markdown: str) -> Record | None:
 def records(docs: Path) -> list[Record]:
     """Records of every indexed page of a generated docs folder (``docs/``, ``docs-hant/``).
 
-    Built from the Markdown, not the HTML, so the index can be written while
-    MkDocs is still building the pages.
+    Built from the Markdown, not the HTML: what a record holds is decided here,
+    not by the theme.
     """
     found: list[Record] = []
     for path in sorted(docs.rglob("*.md")):

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import errno
@@ -221,6 +222,8 @@ def swap_in(staging: Path, target: Path) -> None:
         # (``finish`` waits; a killed run's leftover goes in ``recover``).
         thread = threading.Thread(target=shutil.rmtree, args=(staging, True), daemon=True)
         thread.start()
+        if not _CLEANUPS:
+            atexit.register(finish)  # never leave a half-deleted tree behind on exit
         _CLEANUPS.append(thread)
         return
     if not target.exists():

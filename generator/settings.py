@@ -29,7 +29,7 @@ class Settings:
     workers: int | None = None
     lock_wait: float = 0.0
     offline_full_text_limit: int = 300  # articles; above it the offline index holds summaries
-    pagefind_memory_mb: int = 2200  # one Pagefind run; more memory, fewer (faster) runs
+    pagefind_memory_mb: int = 3000  # one Pagefind run; more memory, fewer (faster) runs
     cache_dir: Path | None = None  # memos of unchanged work (cache.py); None: no cache
 
 
@@ -65,7 +65,7 @@ def load_settings(root: Path, args: argparse.Namespace | None = None) -> Setting
         hant=bool(extra.get("hant", True)),
         opencc=opencc,
         offline_full_text_limit=int(extra.get("offline_full_text_limit", 300)),
-        pagefind_memory_mb=int(extra.get("pagefind_memory_mb", 2200)),
+        pagefind_memory_mb=int(extra.get("pagefind_memory_mb", 3000)),
         cache_dir=root / ".cache" / "build",
     )
     if args is not None:

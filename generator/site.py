@@ -400,7 +400,8 @@ def utf8_search_index(folder: Path) -> None:
 def search_indexes(settings, langs: list[str], bundles: dict[str, Path]) -> None:
     """The Pagefind bundle of each edition, one after the other (each takes GBs at scale).
 
-    Built from the generated Markdown, so this runs while MkDocs builds the pages.
+    Built from the generated Markdown, not from MkDocs' HTML. Run after the
+    MkDocs builds, not beside them: at 10,000 articles each takes gigabytes.
     """
     from . import pagefind
 
@@ -483,12 +484,14 @@ def build(settings, offline: bool = False) -> int:
                 with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
                     futures = [pool.submit(build_edition, *job) for job in jobs]
                     try:
-                        if engine == "pagefind":
-                            search_indexes(settings, langs, bundles)
                         pages = sum(f.result() for f in futures)
                     except BaseException:
                         pool.shutdown(wait=True, cancel_futures=True)
                         raise
+                # Pagefind only once the MkDocs workers are gone: at scale both
+                # take gigabytes, and Pagefind uses every core by itself.
+                if engine == "pagefind":
+                    search_indexes(settings, langs, bundles)
             else:
                 pages = sum(build_edition(*job) for job in jobs)
                 if engine == "pagefind":
@@ -506,5 +509,6 @@ def build(settings, offline: bool = False) -> int:
                 shutil.rmtree(folder, ignore_errors=True)
             raise
         publish.swap_in(staging, target)
+        publish.finish()
         total["count"] = pages
     return pages
