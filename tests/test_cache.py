@@ -115,3 +115,25 @@ def test_a_kept_file_gone_from_disk_stops_the_write(tmp_path):
         write_tree(target, {"a.md": kept, "b.md": "三"})
     assert (target / "b.md").read_text(encoding="utf-8") == "二"  # nothing written
     assert write_tree(target, {"a.md": "一", "b.md": "三"}).written == 2
+
+
+def test_files_split_on_two_processes_equal_one_process(corpus):
+    from generator import pages
+    from generator.read import read_files
+
+    files, problems = read_files(corpus)
+    assert files and not problems
+    one = [pages.process_file(f) for f in files]
+    keys = [cache.key("page", f.name, f.data, f.meta) for f in files]
+    two = cache.map_cached(cache.Memo(None), pages.process_file, files, keys, 2, parallel_from=1)
+    assert repr(two) == repr(one)
+
+
+def test_traditional_pages_converted_on_two_processes_equal_one(monkeypatch):
+    from generator import hant
+
+    texts = [f"第{i}篇：长春市发展改革委员会发布了关于{i}号文件的说明。" for i in range(40)]
+    one = hant._convert_all(texts, "s2t", 1)
+    monkeypatch.setattr(hant, "PARALLEL_FROM", 1)
+    assert hant._convert_all(texts, "s2t", 2) == one
+    assert one[0].startswith("第0篇：長春市發展改革委員會")

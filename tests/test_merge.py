@@ -111,3 +111,42 @@ def test_bundled_corpus_merges(archive) -> None:
         "和声激荡新吉林",
         "我省实施“十大跃升行动”推进科技创新",
     ]
+
+
+# --- duplicates at scale: sampled candidates, exact check --------------------------
+
+
+def _story(seed: int, chars: int = 400) -> str:
+    """A text of distinct Han characters no other seed shares (no common 4-grams)."""
+    import random
+
+    rng = random.Random(seed)
+    return "".join(chr(0x4E00 + rng.randrange(20000)) for _ in range(chars)) + "。"
+
+
+BOILERPLATE = _story(999, 300)  # a passage every article of the page carries
+
+
+def test_copies_are_merged_even_when_most_of_their_text_is_boilerplate() -> None:
+    # 60 articles share a long passage (more than MAX_POSTINGS articles have its
+    # shingles): only the two copies of one story may pair up, on their own text.
+    pages = [
+        articles(f"第{i}篇报道\n\n{BOILERPLATE}{_story(i, 120)}\n\n吉林日报记者 甲乙", f"p{i:02}.txt")
+        for i in range(60)
+    ]
+    copy = articles(f"第7篇报道\n\n{BOILERPLATE}{_story(7, 120)}\n\n本报记者 甲乙", "copy.txt")
+    merged, report = merge([a for page in pages for a in page] + copy)
+    assert report.duplicates_merged == 1
+    assert len(merged) == 60
+    seventh = next(a for a in merged if a.title == "第7篇报道")
+    assert seventh.merged_from == ["copy.txt", "p07.txt"]
+
+
+def test_a_short_brief_printed_twice_is_merged_and_a_different_one_is_not() -> None:
+    brief = "本报讯 全省春季植树造林工作会议昨日在长春召开，会议部署了今年的造林绿化任务。"
+    other = "本报讯 全省冬季冰雪旅游推介会昨日在吉林市举行，发布了今年的冰雪旅游精品线路。"
+    a = articles(f"植树造林会议召开\n\n{brief}", "a.txt")
+    b = articles(f"植树造林会议召开\n\n{brief}", "b.txt")
+    c = articles(f"冰雪旅游推介会举行\n\n{other}", "c.txt")
+    merged, report = merge(a + b + c)
+    assert report.duplicates_merged == 1 and len(merged) == 2
