@@ -49,12 +49,13 @@ from . import publish
 SKIP_ENV = "ARCHIVE_SKIP_GENERATE"
 SEARCH_ENV = "ARCHIVE_SEARCH"  # "pagefind" or "material": overrides extra.archive.search
 TIMINGS_ENV = "ARCHIVE_TIMINGS"
-SUMMARY_CHARS = 120  # characters of an article's first paragraph in the offline summary index
+_DAY_PAGE = re.compile(r"dates/\d{4}-\d{2}-\d{2}\.md$")
+SUMMARY_CHARS = 0  # characters of an article's first paragraph in the offline summary index
 
 OFFLINE_SCOPE = {
-    "zh-Hans": "离线版的搜索只检索标题、摘要、标签和地点：本档案有 {n} 篇文章，"
+    "zh-Hans": "离线版的搜索只检索标题、报纸、日期、记者、标签和地点：本档案有 {n} 篇文章，"
     "超过离线全文检索的上限（{limit} 篇）。全文检索请使用在线版。",
-    "zh-Hant": "離線版的搜尋只檢索標題、摘要、標籤和地點：本檔案有 {n} 篇文章，"
+    "zh-Hant": "離線版的搜尋只檢索標題、報紙、日期、記者、標籤和地點：本檔案有 {n} 篇文章，"
     "超過離線全文檢索的上限（{limit} 篇）。全文檢索請使用線上版。",
 }
 
@@ -296,21 +297,25 @@ def summary_content(src_uri: str, content: str) -> str | None:
 
     Articles: everything before the body (headline, kicker, subtitle and the
     metadata block: paper, date, reporters, places, tags, topics) and the
-    first paragraph, cut to ``SUMMARY_CHARS``. Index pages: their heading and
-    first paragraph. Raw source pages: nothing. Other pages: all of it.
+    first paragraph cut to ``SUMMARY_CHARS`` (0: none; at 10,000 articles
+    every byte counts against the 3 s to a first result). Index pages: their
+    heading and first paragraph. Raw source, reporter and day pages: nothing.
+    Other pages: all of it.
     """
-    if src_uri.startswith("sources/"):
-        return None
+    if src_uri.startswith(("sources/", "reporters/")) or _DAY_PAGE.match(src_uri):
+        return None  # their text and names are in the articles' entries
     if src_uri.startswith("articles/"):
         m = _BODY_START.search(content)
         if not m:
             return content
+        # without the "date inferred from …" notes and the field labels (报纸, 日期 …)
+        head = _LABELS.sub("", _NOTE.sub("", content[: m.start()]))
+        if not SUMMARY_CHARS:
+            return head
         first = _FIRST_P.search(content, m.end())
         text = _TAGS.sub("", first.group(1)) if first else ""
         if len(text) > SUMMARY_CHARS:
             text = text[:SUMMARY_CHARS] + "……"
-        # without the "date inferred from …" notes and the field labels (报纸, 日期 …)
-        head = _LABELS.sub("", _NOTE.sub("", content[: m.start()]))
         return head + f"<p>{text}</p>"
     if src_uri.startswith(_INDEX_PAGES) or src_uri == "index.md":
         head, sep, rest = content.partition("</h1>")

@@ -57,7 +57,7 @@ def test_query_string_shapes():
 # --- offline: summaries above the threshold -------------------------------------------
 
 
-def test_summary_content_keeps_head_and_first_paragraph():
+def test_summary_content_keeps_head_and_metadata():
     html = (
         '<h1 id="t">标题</h1><div class="archive-meta" markdown="0"><dl><dt>标签</dt>'
         '<dd>珲春</dd><dd>2023年 <span class="archive-note">（日期推断自正文）</span></dd>'
@@ -65,10 +65,23 @@ def test_summary_content_keeps_head_and_first_paragraph():
         '</div>\n<h2 id="r">相关文章</h2><ul><li>别的文章</li></ul>'
     )
     short = site.summary_content("articles/2023/01/x.md", html)
-    assert "标题" in short and "珲春" in short and "第一段" in short
+    assert "标题" in short and "珲春" in short
+    assert "第一段" not in short  # no body text at all: SUMMARY_CHARS = 0
     assert "第二段" not in short and "相关文章" not in short and "日期推断" not in short
-    assert site.summary_content("sources/a.txt.md", html) is None
+    for left_out in ("sources/a.txt.md", "reporters/abc.md", "dates/2023-01-05.md"):
+        assert site.summary_content(left_out, html) is None
+    assert site.summary_content("dates/2023-01.md", html) is not None
     assert site.summary_content("about.md", html) == html
+
+
+def test_summary_content_can_keep_the_start_of_the_body(monkeypatch):
+    html = (
+        '<h1 id="t">标题</h1><div class="archive-meta" markdown="0"></div>\n'
+        '<div class="archive-body" markdown="0">\n<p>第一段很长很长。</p>\n<p>第二段。</p>\n</div>'
+    )
+    monkeypatch.setattr(site, "SUMMARY_CHARS", 3)
+    short = site.summary_content("articles/2023/01/x.md", html)
+    assert "第一段……" in short and "很长" not in short and "第二段" not in short
 
 
 @pytest.fixture(scope="module")
