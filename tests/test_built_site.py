@@ -692,11 +692,12 @@ def test_complete_articles_end_with_a_sentence(built_site):
     cut = [
         (r["id"], r["text"].rstrip()[-10:])
         for r in _corpus(built_site)
-        if r["complete"] and r["kind"] != "photo" and not SENTENCE_END.search(r["text"].rstrip())
+        if r["complete"]
+        and r["kind"] != "photo"
+        and not SENTENCE_END.search(r["text"].rstrip())
         and not any("缺字" in w for w in r["warnings"])
     ]
     assert not cut, f"marked complete but cut off mid-sentence, without a warning: {cut}"
-
 
 
 def test_traditional_titles_are_opencc_conversions(built_site):

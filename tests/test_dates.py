@@ -413,7 +413,9 @@ def test_gold_reporters(gold_run, capsys):
 )
 def test_february_29_in_a_year_without_one_is_no_date_and_no_crash(dateline, text):
     odd = _art([text], dateline=dateline, file="p.txt")
-    neighbour = _art(["报道。"], dateline="本报3月1日讯", meta=PageMeta(date="2023-03"), file="p.txt")
+    neighbour = _art(
+        ["报道。"], dateline="本报3月1日讯", meta=PageMeta(date="2023-03"), file="p.txt"
+    )
     assign_dates([odd, neighbour])  # was: ValueError "day is out of range for month"
     assert odd.date != "2023-02-29"
     assert neighbour.date == "2023-03-01"

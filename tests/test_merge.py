@@ -131,7 +131,9 @@ def test_copies_are_merged_even_when_most_of_their_text_is_boilerplate() -> None
     # 60 articles share a long passage (more than MAX_POSTINGS articles have its
     # shingles): only the two copies of one story may pair up, on their own text.
     pages = [
-        articles(f"第{i}篇报道\n\n{BOILERPLATE}{_story(i, 120)}\n\n吉林日报记者 甲乙", f"p{i:02}.txt")
+        articles(
+            f"第{i}篇报道\n\n{BOILERPLATE}{_story(i, 120)}\n\n吉林日报记者 甲乙", f"p{i:02}.txt"
+        )
         for i in range(60)
     ]
     copy = articles(f"第7篇报道\n\n{BOILERPLATE}{_story(7, 120)}\n\n本报记者 甲乙", "copy.txt")
