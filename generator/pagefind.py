@@ -74,7 +74,10 @@ import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
+
+import numpy as np
 
 BUNDLE = "pagefind"  # folder of the index inside each edition
 LANGUAGE = "und"  # no segmentation anywhere: we index bigrams ourselves
@@ -337,8 +340,19 @@ SENTINEL = "ｐａｇｅｆｉｎｄ"
 NO_WORD = -1  # part of a token Pagefind makes no word of (punctuation)
 
 
+_HAN_RUNS = re.compile(f"({HAN.pattern})")
+
+
 def _tokens(text: str) -> list[str]:
-    return encode(text).split()
+    """``encode(text).split()``, made directly."""
+    out: list[str] = []
+    for i, part in enumerate(_HAN_RUNS.split(text)):
+        if i % 2:
+            out.extend([part[j : j + 2] for j in range(len(part) - 1)])
+            out.append(part[-1])
+        elif part:
+            out.extend(part.split())
+    return out
 
 
 def part_html(title: list[str], body: list[str], kind: str) -> str:
@@ -406,6 +420,11 @@ def han_chars(recs: list[Record]) -> int:
     return sum(len(m) for rec in recs for m in HAN.findall(rec.title + rec.text))
 
 
+def written(token: str) -> str:
+    """A token as the stand-in pages hold it: Han as is, the rest in NFKC (as queries are)."""
+    return token if HAN.fullmatch(token) else unicodedata.normalize("NFKC", token)
+
+
 def write_parts(recs: list[Record], points: list[str], folders: list[Path]) -> None:
     """Each record's stand-in page into every part's folder (one encoding per record).
 
@@ -418,7 +437,7 @@ def write_parts(recs: list[Record], points: list[str], folders: list[Path]) -> N
     def part_of(token: str) -> tuple[str, int]:
         found = cache.get(token)
         if found is None:
-            text = token if HAN.fullmatch(token) else unicodedata.normalize("NFKC", token)
+            text = written(token)
             key = word_key(text)
             found = (text, bisect.bisect_right(points, key) if key else NO_WORD)
             cache[token] = found
@@ -449,9 +468,12 @@ def index_edition(
     """Write the Pagefind bundle of one edition into ``out``; returns the record count.
 
     ``docs`` is the edition's generated Markdown (``docs/`` or ``docs-hant/``);
-    ``out`` becomes that edition's ``pagefind/`` folder. ``parts``: how many
-    Pagefind runs share the vocabulary (default: ``part_count`` for a run of
-    at most ``part_mb``, ``extra.archive.pagefind_memory_mb`` in mkdocs.yml).
+    ``out`` becomes that edition's ``pagefind/`` folder. By default the index
+    is written here (``write_bundle``, after one small Pagefind run that
+    ``learn`` reads). ``parts``: have Pagefind index the records itself
+    instead, in that many runs (0: as many as keep a run under ``part_mb``);
+    that is the reference the tests compare with, and the way for a Pagefind
+    version whose format ``write_bundle`` does not know.
     """
     if not available():
         raise PagefindError(
@@ -459,10 +481,17 @@ def index_edition(
             "(or set extra.archive.search: material)"
         )
     recs = records(docs)
-    if parts is None:
-        parts = part_count(len(recs), han_chars(recs), part_mb)
     tmp = Path(tempfile.mkdtemp(prefix=".pagefind-src-", dir=workdir or out.parent))
     try:
+        if parts is None:
+            try:
+                write_bundle(recs, learn(recs, tmp), out)
+                return len(recs)
+            except UnknownFormat as err:
+                print(f"pagefind: {err}; Pagefind indexes the records itself", file=sys.stderr)
+                parts = 0
+        if not parts:
+            parts = part_count(len(recs), han_chars(recs), part_mb)
         try:
             bundles = build_parts(recs, parts, tmp)
             merge_parts(bundles, recs, out)
@@ -726,16 +755,20 @@ def merge_parts(bundles: list[Path], recs: list[Record], out: Path) -> None:
     by_url = {"/" + rec.url: rec for rec in recs}
     counts = [n - 1 for n in counts]  # without the sentinel
     pages = write_fragments([by_url[u] for u in urls], counts, out / "fragment")
-    meta = [first.meta[0], pages, chunks, [], [], first.meta[5]]
+    write_meta(out, first.entry, [first.meta[0], pages, chunks, [], [], first.meta[5]])
+    prune_bundle(out)
+
+
+def write_meta(out: Path, entry: dict, meta: list) -> None:
+    """The bundle's metadata file and the entry file that names it."""
     raw = _pack(cbor_encode(meta))
     digest = f"{LANGUAGE}_{hashlib.sha256(raw).hexdigest()[:11]}"
     (out / f"pagefind.{digest}.pf_meta").write_bytes(raw)
-    entry = first.entry
-    entry["languages"][LANGUAGE].update(hash=digest, page_count=len(pages))
+    entry = json.loads(json.dumps(entry))
+    entry["languages"][LANGUAGE].update(hash=digest, page_count=len(meta[1]))
     (out / "pagefind-entry.json").write_text(
         json.dumps(entry, ensure_ascii=False), encoding="utf-8"
     )
-    prune_bundle(out)
 
 
 def _unique(full: str, used: set[str], size: int = len(LANGUAGE) + 8) -> str:
@@ -745,17 +778,29 @@ def _unique(full: str, used: set[str], size: int = len(LANGUAGE) + 8) -> str:
     return full[:size]
 
 
-def write_fragments(recs: list[Record], counts: list[int], folder: Path) -> list[list]:
-    """The display fragment of each page (bigram text, metadata); its [hash, word count]."""
+def write_fragments(
+    recs: list[Record],
+    counts: list[int],
+    folder: Path,
+    tokens: list[tuple[list[str], list[str]]] | None = None,
+) -> list[list]:
+    """The display fragment of each page (bigram text, metadata); its [hash, word count].
+
+    ``tokens``: each record's headline and text tokens, if already made.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     pages: list[list] = []
     used: set[str] = set()
-    for rec, count in zip(recs, counts, strict=True):
+    for i, (rec, count) in enumerate(zip(recs, counts, strict=True)):
+        if tokens:
+            head, text = (" ".join(t) for t in tokens[i])
+        else:
+            head, text = encode(rec.title), encode(rec.text)
         meta = {"title": rec.title, "date": rec.date, "paper": rec.paper, "kind": rec.kind}
         data = json.dumps(
             {
                 "url": "/" + rec.url,
-                "content": f"{encode(rec.title)} 。 {encode(rec.text)}".strip(),
+                "content": f"{head} 。 {text}".strip(),
                 "word_count": count,
                 "filters": {},
                 "meta": {k: v for k, v in sorted(meta.items()) if v},
@@ -779,3 +824,403 @@ def prune_bundle(bundle: Path) -> None:
                 shutil.rmtree(item)
         elif item.name not in KEEP and not item.name.endswith(KEEP_SUFFIXES):
             item.unlink()
+
+
+# --- writing the index ourselves ------------------------------------------------------
+#
+# The bundle is small and documented by its files (see the merge notes above):
+# a word chunk is the CBOR of [[word, pages, []], ...], sorted by word (code
+# point order), each page [page number, locations, []] in page order, the
+# page number given as the gap from the word's previous page. A page's
+# locations are its positions grouped by weight, the default weight first and
+# then ascending, each group opened by -(24 × weight) - 1 and then the first
+# position and the gaps to the next ones. Pagefind 1.5 takes about 60 s and
+# 6.4 GB for the 10,000-article benchmark's Simplified records; the words of
+# a bigram index are known before Pagefind sees them, so ``write_bundle``
+# writes the same postings itself, in a few seconds and a few hundred MB.
+#
+# What Pagefind makes of a token that is not plain Han (digits, Latin,
+# punctuation, compatibility ideographs) is not guessed: ``learn`` runs
+# Pagefind once on a page of those tokens, each between two marker words,
+# and reads back which words it made of each token and how many positions
+# the token took. That run also gives the bundle's runtime (pagefind.js, the
+# WASM) and version. ``tests/test_scale.py`` checks the whole result against
+# an index Pagefind built from the same records.
+
+PLAIN_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")  # indexed as they are (checked)
+MARKER = "丨"  # not in any probe token (those have no plain Han)
+CHUNK_SIZE = 20000  # Pagefind's chunk size: positions + 1 per page, per chunk
+WEIGHTS = {"article": 4, "page": 6}  # the headline's weight (part_html), the text's is 1
+FORMAT = "1.5."  # the bundle format written here; other Pagefind versions index by themselves
+
+
+class UnknownFormat(PagefindError):
+    """This Pagefind writes a bundle format ``write_bundle`` does not know."""
+
+
+@dataclass
+class Lexicon:
+    """Pagefind's words for the tokens that are not plain Han, and its runtime files.
+
+    ``words[token][units]``: for a token in an element of that weight (24 per
+    unit of ``data-pagefind-weight``), the words Pagefind makes of it as
+    (word, offset from the token's position, weight in 24ths, form), and how
+    many positions the token takes. Pagefind gives the parts of a compound
+    token such as ``10.5%`` a lower weight than the whole, and files an
+    accented form (``café``) as a variant of the plain word (form ``café``,
+    word ``cafe``; the form is "" otherwise).
+    """
+
+    bundle: Path  # the probe's bundle: pagefind.js, WASM, entry, metadata
+    entry: dict
+    version: str
+    fields: list  # metadata fields of the stand-in pages (``title``)
+    words: dict[str, dict[int, tuple[tuple[tuple[str, int, int, str], ...], int]]]
+
+
+def probe_tokens(recs: list[Record]) -> list[str]:
+    """The distinct tokens of the records that are not plain Han, sorted."""
+    found: set[str] = set()
+    for rec in recs:
+        for text in (rec.title, rec.text):
+            found.update(t for t in _tokens(text) if not PLAIN_HAN.fullmatch(t))
+    return sorted(found)
+
+
+def _located(locs: list[int]) -> list[tuple[int, int]]:
+    """(position, weight in 24ths) from a page's location list."""
+    out: list[tuple[int, int]] = []
+    units, fresh = 24, True
+    for value in locs:
+        if value < 0:
+            units, fresh = -value - 1, True
+        else:
+            out.append((value if fresh else out[-1][0] + value, units))
+            fresh = False
+    return out
+
+
+def learn(recs: list[Record], tmp: Path) -> Lexicon:
+    """Run Pagefind once on the records' non-Han tokens: how it makes words of each.
+
+    One stand-in page per weight the records use (text, article headline,
+    index-page headline), each holding every token between marker words.
+    """
+    tokens = probe_tokens(recs)
+    line = [MARKER]
+    for token in tokens:
+        line += [written(token), MARKER]
+    site, bundle = tmp / "probe-src", tmp / "probe"
+    contexts = {24: ([], line, "page")}
+    contexts.update({24 * w: (line, [], kind) for kind, w in WEIGHTS.items()})
+    for units, (title, body, kind) in contexts.items():
+        (site / f"w{units}.html").parent.mkdir(parents=True, exist_ok=True)
+        (site / f"w{units}.html").write_text(part_html(title, body, kind), encoding="utf-8")
+    run_cli(site, bundle)
+    part = _Part.read(bundle)
+    if not str(part.meta[0]).startswith(FORMAT):
+        raise UnknownFormat(f"Pagefind {part.meta[0]}: the index format of {FORMAT}x is written")
+    page_units = [int(u.rsplit("/w", 1)[1].removesuffix(".html")) for u in part.urls()]
+    at: dict[int, dict[int, list[tuple[str, int]]]] = {u: {} for u in contexts}
+    marks: dict[int, list[int]] = {u: [] for u in contexts}
+    for _lo, _hi, name in part.meta[2]:
+        for word, pages, variants in _chunk_words(part, name):
+            # an accented form (café) is a variant of the plain word (cafe), with its own pages
+            for form, listed in [("", pages), *((v[0], v[1]) for v in variants)]:
+                number = 0
+                for gap, locs, _meta in listed:
+                    number += gap
+                    context = page_units[number]
+                    for position, units in _located(locs):
+                        if word == MARKER:
+                            marks[context].append(position)
+                        else:
+                            at[context].setdefault(position, []).append((word, units, form))
+    words: dict[str, dict] = {t: {} for t in tokens}
+    for context in contexts:
+        found = sorted(marks[context])
+        if len(found) != len(tokens) + 1:
+            raise PagefindError(f"probe: {len(found)} markers for {len(tokens)} tokens")
+        for token, start, end in zip(tokens, found, found[1:], strict=False):
+            made = tuple(
+                (w, p - start - 1, units, form)
+                for p in range(start + 1, end)
+                for w, units, form in sorted(at[context].get(p, ()))
+            )
+            words[token][context] = (made, end - start - 1)
+    return Lexicon(bundle, part.entry, str(part.meta[0]), part.meta[5], words)
+
+
+class _Ids(dict):
+    """Token → id, numbering new tokens as they come."""
+
+    def __missing__(self, key: str) -> int:
+        value = self[key] = len(self)
+        return value
+
+
+def _cbor_heads(major: np.ndarray, value: np.ndarray, extra: np.ndarray) -> np.ndarray:
+    """CBOR heads (major type, value), each followed by ``extra`` free bytes, as one buffer."""
+    value = value.astype(np.uint64)
+    size = (
+        1
+        + (value >= 24)
+        + (value >= 256)
+        + 2 * (value >= 1 << 16).astype(np.int64)
+        + 4 * (value >= 1 << 32).astype(np.int64)
+    )
+    info = np.where(
+        value < 24,
+        value,
+        np.where(value < 256, 24, np.where(value < 1 << 16, 25, np.where(value < 1 << 32, 26, 27))),
+    ).astype(np.uint8)
+    total = size + extra
+    at = np.cumsum(total) - total
+    buf = np.zeros(int(total.sum()), dtype=np.uint8)
+    buf[at] = (major.astype(np.uint8) << 5) | info
+    for length in (2, 3, 5, 9):
+        sel = size == length
+        if sel.any():
+            v, a = value[sel], at[sel]
+            for k in range(1, length):
+                buf[a + k] = (v >> np.uint64(8 * (length - 1 - k))) & np.uint64(255)
+    return buf, at + size
+
+
+def _postings(recs: list[Record], lexicon: Lexicon):
+    """Every (word, page, weight, position) of the edition, sorted as the index lists them.
+
+    Returns the words (sorted), the rows as arrays (word rank, page, weight,
+    position, rank of the accented form or -1), each page's position count and
+    each record's tokens.
+    """
+    ids = _Ids()
+    sep = ids["\x00"]  # the "。" between headline and text: a position, no word
+    tokens, contexts, lengths, tokens_of = [], [], [], []
+    get = ids.__getitem__
+    contexts_of = {kind: 1 + i for i, kind in enumerate(WEIGHTS)}  # 0: text
+    for rec in recs:
+        title, text = _tokens(rec.title), _tokens(rec.text)
+        tokens_of.append((title, text))
+        tokens.extend(map(get, title))
+        tokens.append(sep)
+        tokens.extend(map(get, text))
+        lengths.append(len(title) + 1 + len(text))
+        contexts.append((contexts_of.get(rec.kind, 1), len(title) + 1, len(text)))
+    units_of = [24] + [24 * w for w in WEIGHTS.values()]
+    # A plain token is its own word, at its position, of its element's weight; the
+    # others make the words the probe learnt (``made``, per context: CSR arrays).
+    names = list(ids)
+    span = np.ones(len(names), dtype=np.int64)
+    special = np.zeros(len(names), dtype=bool)
+    special[sep] = True
+    made: list[tuple[int, ...]] = []  # context, token, word, offset, weight, form (-1: none)
+    for token, spec in lexicon.words.items():
+        tid = ids.get(token)
+        if tid is None:
+            continue
+        special[tid] = True
+        for c, units in enumerate(units_of):
+            parts, span[tid] = spec[units]
+            made.extend((c, tid, ids[w], off, u, ids[f] if f else -1) for w, off, u, f in parts)
+    names = list(ids)  # with the words only the probe made
+
+    tok = np.asarray(tokens, dtype=np.int64)
+    lengths_a = np.asarray(lengths, dtype=np.int64)
+    page = np.repeat(np.arange(len(recs), dtype=np.int64), lengths_a)
+    ctx_parts = np.asarray(contexts, dtype=np.int64).reshape(-1, 3)
+    ctx = np.repeat(
+        np.stack([ctx_parts[:, 0], np.zeros(len(recs), dtype=np.int64)], axis=1).ravel(),
+        np.stack([ctx_parts[:, 1], ctx_parts[:, 2]], axis=1).ravel(),
+    )
+    spans = span[tok]
+    ends = np.cumsum(spans)
+    page_first = np.cumsum(lengths_a) - lengths_a
+    before = ends - spans
+    pos = before - before[page_first][page] if len(tok) else before
+    counts = np.add.reduceat(spans, page_first) if len(tok) else np.zeros(len(recs), np.int64)
+    counts[lengths_a == 0] = 0
+    units_arr = np.asarray(units_of, dtype=np.int64)
+    plain = ~special[tok]
+    row_word, row_units, row_pos, row_page = (
+        tok[plain],
+        units_arr[ctx[plain]],
+        pos[plain],
+        page[plain],
+    )
+    row_form = np.full(len(row_word), -1, dtype=np.int64)
+    if made:
+        table = np.asarray(made, dtype=np.int64)
+        table = table[np.lexsort((table[:, 3], table[:, 2], table[:, 1], table[:, 0]))]
+        key = table[:, 0] * len(names) + table[:, 1]
+        other = np.flatnonzero(~plain)
+        okey = ctx[other] * len(names) + tok[other]
+        lo = np.searchsorted(key, okey, side="left")
+        n = np.searchsorted(key, okey, side="right") - lo
+        which = np.repeat(other, n)
+        entry = np.repeat(lo, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+        row_word = np.concatenate([row_word, table[entry, 2]])
+        row_units = np.concatenate([row_units, table[entry, 4]])
+        row_pos = np.concatenate([row_pos, pos[which] + table[entry, 3]])
+        row_page = np.concatenate([row_page, page[which]])
+        row_form = np.concatenate([row_form, table[entry, 5]])
+    del pos, page, ctx, tok
+    words = names
+    # word ranks in code point order, weights lightest first
+    word_list = words
+    order = sorted(range(len(word_list)), key=word_list.__getitem__)
+    rank = np.empty(len(word_list), dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(word_list), dtype=np.int64)
+    row_rank = rank[row_word]
+    row_form = np.where(row_form < 0, -1, rank[np.maximum(row_form, 0)])
+    levels = np.unique(row_units)
+    row_level = np.searchsorted(levels, row_units)
+    sort = np.lexsort((row_pos, row_level, row_page, row_form, row_rank))
+    rows = (row_rank[sort], row_page[sort], row_units[sort], row_pos[sort], row_form[sort])
+    return [word_list[i] for i in order], rows, counts.tolist(), tokens_of
+
+
+def _chunks(words: list[str], rows) -> list[list]:
+    """The word chunks, each [first word, last word, CBOR bytes], of about CHUNK_SIZE."""
+    rank, page, units, pos, form = rows
+    total = len(rank)
+    if not total:
+        return []
+    new_word = np.ones(total, dtype=bool)
+    new_word[1:] = rank[1:] != rank[:-1]
+    new_page = new_word.copy()
+    new_page[1:] |= page[1:] != page[:-1]
+    new_group = new_page.copy()
+    new_group[1:] |= units[1:] != units[:-1]
+    end_page = np.ones(total, dtype=bool)
+    end_page[:-1] = new_page[1:]
+    end_word = np.ones(total, dtype=bool)
+    end_word[:-1] = new_word[1:]
+    word_at = np.flatnonzero(new_word)  # first row of each word present
+    entry_at = np.flatnonzero(new_page)
+    # per page entry: its location count; per row: the page gap
+    entry_id = np.cumsum(new_page) - 1
+    entry_locs = np.bincount(entry_id, weights=1 + new_group.astype(np.int64)).astype(np.int64)
+    word_id = np.cumsum(new_word) - 1
+    word_pages = np.bincount(word_id[entry_at], minlength=len(word_at))
+    word_size = np.bincount(word_id[entry_at], weights=entry_locs + 1).astype(np.int64)
+    previous_page = np.zeros(total, dtype=np.int64)
+    previous_page[1:] = page[:-1]
+    previous_page[new_word] = 0
+    delta = np.where(new_group, pos, pos - np.concatenate(([0], pos[:-1])))
+
+    present = [words[i] for i in rank[word_at].tolist()]
+    encoded = [w.encode("utf-8") for w in present]
+    # chunk bounds: close a chunk once its size reaches CHUNK_SIZE
+    bounds = [0]
+    size = 0
+    for i, s in enumerate(word_size.tolist()):
+        size += s
+        if size >= CHUNK_SIZE:
+            bounds.append(i + 1)
+            size = 0
+    if bounds[-1] != len(present):
+        bounds.append(len(present))
+    row_bounds = np.append(word_at, total)
+    slots = 10
+    major = np.array([4, 3, 4, 4, 0, 4, 1, 0, 4, 4], dtype=np.uint8)
+    chunks = []
+    for a, b in pairwise(bounds):
+        r0, r1 = int(row_bounds[a]), int(row_bounds[b])
+        sl = slice(r0, r1)
+        if (form[sl] >= 0).any():  # accented forms: rare, written one word at a time
+            chunks.append([present[a], present[b - 1], _chunk_with_forms(words, rows, r0, r1)])
+            continue
+        nw, np_, ng = new_word[sl], new_page[sl], new_group[sl]
+        wid = word_id[sl]
+        eid = entry_id[sl]
+        values = np.zeros((r1 - r0, slots), dtype=np.int64)
+        active = np.zeros((r1 - r0, slots), dtype=bool)
+        values[:, 0] = 3
+        values[:, 1] = [0] * (r1 - r0)
+        lens = np.fromiter((len(encoded[i]) for i in range(a, b)), dtype=np.int64, count=b - a)
+        values[:, 1] = lens[wid - a]
+        values[:, 2] = word_pages[wid]
+        values[:, 3] = 3
+        values[:, 4] = page[sl] - previous_page[sl]
+        values[:, 5] = entry_locs[eid]
+        values[:, 6] = units[sl]
+        values[:, 7] = delta[sl]
+        for k in (0, 1, 2):
+            active[:, k] = nw
+        for k in (3, 4, 5):
+            active[:, k] = np_
+        active[:, 6] = ng
+        active[:, 7] = True
+        active[:, 8] = end_page[sl]
+        active[:, 9] = end_word[sl]
+        extra = np.zeros((r1 - r0, slots), dtype=np.int64)
+        extra[:, 1] = values[:, 1]
+        flat_active = active.ravel()
+        buf, payload_at = _cbor_heads(
+            np.broadcast_to(major, active.shape).ravel()[flat_active],
+            values.ravel()[flat_active],
+            extra.ravel()[flat_active],
+        )
+        slot_of = np.broadcast_to(np.arange(slots), active.shape).ravel()[flat_active]
+        raw = bytearray(buf.tobytes())
+        for i, at in zip(range(a, b), payload_at[slot_of == 1].tolist(), strict=True):
+            raw[at : at + len(encoded[i])] = encoded[i]
+        head = b"\x81" + _head(4, b - a)
+        chunks.append([present[a], present[b - 1], head + bytes(raw)])
+    return chunks
+
+
+def _chunk_with_forms(words: list[str], rows, r0: int, r1: int) -> bytes:
+    """One chunk's CBOR, word by word in Python: for chunks with accented forms."""
+    rank, page, units, pos, form = (a[r0:r1].tolist() for a in rows)
+    entries: dict[int, dict[int, dict[int, list[tuple[int, int]]]]] = {}
+    for r, f, p, u, x in zip(rank, form, page, units, pos, strict=True):
+        entries.setdefault(r, {}).setdefault(f, {}).setdefault(p, []).append((u, x))
+
+    def listed(pages: dict[int, list[tuple[int, int]]]) -> list:
+        out, previous = [], 0
+        for p, located in pages.items():
+            locs, units_now, last = [], None, 0
+            for u, x in located:
+                if u != units_now:
+                    locs += [-u - 1, x]
+                    units_now = u
+                else:
+                    locs.append(x - last)
+                last = x
+            out.append([p - previous, locs, []])
+            previous = p
+        return out
+
+    items = []
+    for r, forms in entries.items():
+        variants = [[words[f], listed(pages)] for f, pages in forms.items() if f >= 0]
+        items.append([words[r], listed(forms.get(-1, {})), variants])
+    return cbor_encode([items])
+
+
+def write_bundle(recs: list[Record], lexicon: Lexicon, out: Path) -> None:
+    """The edition's Pagefind bundle in ``out``, written without running Pagefind on it."""
+    words, rows, counts, tokens_of = _postings(recs, lexicon)
+    chunks = _chunks(words, rows)
+    del rows
+    for a, b in pairwise(chunks):
+        a[1], b[0] = _prefixes(a[1], b[0])
+
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(
+        lexicon.bundle, out, ignore=shutil.ignore_patterns("index", "fragment", "*.pf_meta")
+    )
+    (out / "index").mkdir()
+    names: set[str] = set()
+    meta_chunks = []
+    for first, last, raw in chunks:
+        data = _pack(raw)
+        name = _unique(f"{LANGUAGE}_{hashlib.sha256(raw).hexdigest()}", names)
+        names.add(name)
+        (out / "index" / f"{name}.pf_index").write_bytes(data)
+        meta_chunks.append([first, last, name])
+    pages = write_fragments(recs, counts, out / "fragment", tokens_of)
+    write_meta(out, lexicon.entry, [lexicon.version, pages, meta_chunks, [], [], lexicon.fields])
+    prune_bundle(out)

@@ -29,7 +29,8 @@ class Settings:
     workers: int | None = None
     lock_wait: float = 0.0
     offline_full_text_limit: int = 300  # articles; above it the offline index holds summaries
-    pagefind_memory_mb: int = 3000  # one Pagefind run; more memory, fewer (faster) runs
+    pagefind_writer: str = "archive"  # "archive": pagefind.write_bundle; "pagefind": the CLI
+    pagefind_memory_mb: int = 3000  # one Pagefind CLI run; more memory, fewer (faster) runs
     cache_dir: Path | None = None  # memos of unchanged work (cache.py); None: no cache
 
 
@@ -53,6 +54,9 @@ def load_settings(root: Path, args: argparse.Namespace | None = None) -> Setting
         raise ValueError(
             f"{config_path}: extra.archive.opencc must be one of {', '.join(OPENCC_CONFIGS)}"
         )
+    writer = str(extra.get("pagefind_writer", "archive"))
+    if writer not in ("archive", "pagefind"):
+        raise ValueError(f"{config_path}: extra.archive.pagefind_writer: archive or pagefind")
     settings = Settings(
         root=root,
         corpus=root / str(extra.get("corpus", "corpus")),
@@ -65,6 +69,7 @@ def load_settings(root: Path, args: argparse.Namespace | None = None) -> Setting
         hant=bool(extra.get("hant", True)),
         opencc=opencc,
         offline_full_text_limit=int(extra.get("offline_full_text_limit", 300)),
+        pagefind_writer=writer,
         pagefind_memory_mb=int(extra.get("pagefind_memory_mb", 3000)),
         cache_dir=root / ".cache" / "build",
     )

@@ -225,7 +225,7 @@ def test_pagefind_finds_chinese_words(built_site, browser):  # noqa: F811
 
 @pytest.fixture(scope="module")
 def parted_site(built_site, tmp_path_factory):  # noqa: F811
-    """The served site with both editions' indexes built in 3 parts (big sites' way)."""
+    """The served site with both editions indexed by the Pagefind CLI, in 3 runs each."""
     site_copy = tmp_path_factory.mktemp("parted") / "site"
     shutil.copytree(built_site.site, site_copy)
     for docs, bundle in (
@@ -236,25 +236,70 @@ def parted_site(built_site, tmp_path_factory):  # noqa: F811
     return site_copy
 
 
-def _postings(bundle: Path) -> dict[str, list]:
+def _postings(bundle: Path) -> tuple[dict[str, list], dict[str, int]]:
+    """Word → sorted [(page URL, locations, meta locations)], and URL → word count.
+
+    Page numbers are resolved (a page is written as the gap from the word's
+    previous page), so that bundles listing their pages in another order compare.
+    """
     part = pagefind._Part.read(bundle)
+    urls = part.urls()
     words: dict[str, list] = {}
     for lo, _hi, name in part.meta[2]:
-        for word in pagefind._chunk_words(part, name):
-            assert word[0] not in words and lo <= word[0]
-            words[word[0]] = word[1:]
-    return words
+        for word, pages, variants in pagefind._chunk_words(part, name):
+            assert word not in words and lo <= word
+            resolved = [[form, _resolved(urls, found)] for form, found in variants]
+            words[word] = [_resolved(urls, pages), sorted(resolved)]
+    return words, {u: n for u, (_h, n) in zip(urls, part.meta[1], strict=True)}
+
+
+def _resolved(urls: list[str], pages: list) -> list:
+    """[(gap, locs, meta locs)] → sorted [(URL, locs, meta locs)]."""
+    number, found = 0, []
+    for gap, locs, meta_locs in pages:
+        number += gap
+        found.append((urls[number], locs, meta_locs))
+    return sorted(found)
+
+
+def _bounds_ok(bundle: Path) -> bool:
+    chunks = [(lo, hi) for lo, hi, _ in pagefind._Part.read(bundle).meta[2]]
+    return chunks == sorted(chunks) and all(a[1] < b[0] for a, b in pairwise(chunks))
 
 
 @needs_pagefind
-def test_parts_index_like_one_run(built_site, parted_site):  # noqa: F811
-    whole = _postings(built_site.site / "pagefind")
-    parted = _postings(parted_site / "pagefind")
-    assert parted == whole  # the same words, pages and positions
-    meta = pagefind._Part.read(parted_site / "pagefind").meta
-    assert meta[1] == pagefind._Part.read(built_site.site / "pagefind").meta[1]
-    chunks = [(lo, hi) for lo, hi, _ in meta[2]]
-    assert chunks == sorted(chunks) and all(a[1] < b[0] for a, b in pairwise(chunks))
+def test_written_index_equals_pagefinds(built_site, parted_site):  # noqa: F811
+    """The index the generator writes holds exactly what Pagefind's own runs hold."""
+    for sub in ("pagefind", "zh-Hant/pagefind"):
+        written = _postings(built_site.site / sub)
+        assert written == _postings(parted_site / sub)  # the same words, pages, positions
+        assert len(written[0]) > 5000 and any(w.isascii() for w in written[0])
+        assert _bounds_ok(built_site.site / sub) and _bounds_ok(parted_site / sub)
+
+
+TRICKY = [
+    # compound tokens: Pagefind indexes the whole and its parts, the parts lighter
+    pagefind.Record(
+        "a.html", "（sitemap.xml）与GDP增长5.2%", "增速10.5%。同比-3.1个百分点", kind="article"
+    ),
+    pagefind.Record(
+        "b.html", "Ａ股ｐａｇｅ　全角", "e-mail: news@jlnews.cn；C++ 2023—2024年", kind="page"
+    ),
+    # compatibility ideographs, an extension-B character, Latin with diacritics
+    pagefind.Record("c.html", "", "豈更車 𠀋吉 Café naïve ①② №5 ＃标签 _下划_线_", kind="article"),
+    pagefind.Record("d.html", "只有标题", "", kind="page"),
+]
+
+
+@needs_pagefind
+def test_written_index_equals_pagefinds_on_tricky_tokens(tmp_path):
+    """Digits, Latin, punctuation, full-width and compatibility forms, empty parts."""
+    reference, written = tmp_path / "cli", tmp_path / "written"
+    pagefind.merge_parts(pagefind.build_parts(TRICKY, 1, tmp_path / "runs"), TRICKY, reference)
+    pagefind.write_bundle(TRICKY, pagefind.learn(TRICKY, tmp_path / "probe"), written)
+    got = _postings(written)
+    assert got == _postings(reference)
+    assert {"sitemapxml", "sitemap", "52", "增长"} <= got[0].keys()
 
 
 @needs_pagefind
