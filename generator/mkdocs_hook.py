@@ -78,3 +78,23 @@ def on_post_build(config, **kwargs) -> None:
         target = folder / "sitemap.xml"
         if not target.exists():
             target.write_text(EMPTY_SITEMAP, encoding="utf-8")
+
+
+def on_env(env, config, files, **kwargs):
+    """``archive_cached``: a fragment rendered once per key (see site_overrides/main.html).
+
+    ``{% call archive_cached(name, key) %}…{% endcall %}`` renders its body the
+    first time a (name, key) pair is seen and returns the same text afterwards.
+    A new store for every build.
+    """
+    store: dict[tuple, str] = {}
+
+    def archive_cached(*key, caller):
+        try:
+            return store[key]
+        except KeyError:
+            text = store[key] = caller()
+            return text
+
+    env.globals["archive_cached"] = archive_cached
+    return env

@@ -21,7 +21,8 @@ Search differs by build:
   panel says so.
 
 Speed: the generated pages' raw HTML blocks (``markdown="0"``) are set aside
-before Python-Markdown and put back after it (same output, less work); with
+before Python-Markdown and put back after it, and their link lists are turned
+into HTML directly (``LinkLists``: the same bytes Python-Markdown makes); with
 two cores or more the two editions are built by two worker processes while
 this one writes the Pagefind indexes (``--workers 1``: one after the other).
 
@@ -36,6 +37,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import posixpath
 import re
 import shutil
 import sys
@@ -198,12 +200,134 @@ def restore_html_blocks(html: str, blocks: dict[str, str]) -> str:
     return _STASH_P.sub(lambda m: blocks.get(m.group(1), m.group(0)), html)
 
 
+# --- link lists past Markdown ------------------------------------------------------
+
+# Index pages are long lists of one-line items: ``- [title](../articles/….md)
+# <span …>date</span> · paper<br><span …>summary</span>``. Python-Markdown's
+# inline processor takes milliseconds for each such list; these are turned
+# into the HTML Python-Markdown would make (same bytes) and set aside like the
+# raw HTML blocks. Only a list in the narrow form below is converted: any
+# other Markdown syntax in it, a link that MkDocs would warn about, or a
+# Markdown extension that could change inline text leaves the list to
+# Python-Markdown.
+_LIST_EXTENSIONS = {"attr_list", "admonition", "fenced_code", "tables", "toc"}
+_LIST_BLOCK = re.compile(r"(?:(?<=\n\n)|\A)((?:- [^\n]+\n)+)(?=\n|\Z)")
+_INLINE = re.compile(
+    r"""(?P<plain>[^\\`*_\[\]!<>&{}|\n]+)"""
+    r"""|\\(?P<esc>[^\n])"""
+    r"""|(?P<ent>&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[0-9a-zA-Z]+);)"""
+    r"""|(?P<tag></?[a-zA-Z][a-zA-Z0-9]*(?: [^<>\n]*)?>)"""
+    r"""|\[(?P<label>(?:[^\\`*_\[\]!<>&{}|\n]|\\[^\n]|&(?:\#[0-9]+|[0-9a-zA-Z]+);)+)\]"""
+    r"""\((?P<url>[A-Za-z0-9_./-]+\.md)\)"""
+)
+_LABEL_PART = re.compile(r"\\([^\n])")
+# what an item must not start with: a nested block, or nothing at all
+_ITEM_START = re.compile(r"$|[\s#>*+<=-]|\d+[.)]")
+# an HTML block or code left to Markdown (a "blank" line may be inside it),
+# except one element on one line
+_OTHER_BLOCKS = re.compile(r"^(?:<(?!([a-z][a-z0-9]*)\b[^\n]*</\1>$)|    |\t|```|~~~)", re.M)
+
+
+def _cdata(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+class LinkLists:
+    """Turn the generator's link lists into HTML (``convert``), per page."""
+
+    def __init__(self, config) -> None:
+        import markdown
+
+        names = {str(e).rsplit(".", 1)[-1] for e in config["markdown_extensions"]}
+        self.enabled = names <= _LIST_EXTENSIONS
+        md = markdown.Markdown(
+            extensions=config["markdown_extensions"],
+            extension_configs=config["mdx_configs"] or {},
+        )
+        self.escaped = frozenset(md.ESCAPED_CHARS)
+        self.hrefs: dict[tuple[str, str], str | None] = {}
+
+    def _href(self, page, files, url: str) -> str | None:
+        """The link MkDocs would write for ``url`` on ``page``; ``None``: leave it to MkDocs."""
+        from mkdocs.utils import get_relative_url
+
+        src = page.file.src_uri
+        key = (src.rpartition("/")[0], url)
+        if key in self.hrefs:
+            return self.hrefs[key]
+        target_uri = posixpath.normpath(posixpath.join(posixpath.dirname(src), url).lstrip("/"))
+        target = files.get_file_from_path(target_uri)
+        href = None
+        if target is not None and not target.inclusion.is_excluded():
+            # same folder, same relative link: use_directory_urls is off (checked)
+            href = get_relative_url(target.url, page.file.url)
+        self.hrefs[key] = href
+        return href
+
+    def _unescape(self, m: re.Match) -> str:
+        char = m.group(1)
+        return char if char in self.escaped else m.group(0)
+
+    def inline(self, text: str, page, files) -> str | None:
+        out: list[str] = []
+        pos = 0
+        for m in _INLINE.finditer(text):
+            if m.start() != pos:
+                return None
+            pos = m.end()
+            kind = m.lastgroup
+            if kind == "plain":
+                out.append(m.group(0))
+            elif kind == "esc":
+                char = m.group("esc")
+                if char in self.escaped:
+                    out.append(_cdata(char))
+                elif _INLINE.fullmatch(char) and _INLINE.fullmatch(char).lastgroup == "plain":
+                    out.append("\\" + char)
+                else:
+                    return None
+            elif kind in ("ent", "tag"):
+                out.append(m.group(0))
+            else:
+                href = self._href(page, files, m.group("url"))
+                if href is None:
+                    return None
+                label = _cdata(_LABEL_PART.sub(self._unescape, m.group("label")))
+                out.append(f'<a href="{href}">{label}</a>')
+        if pos != len(text):
+            return None
+        return "".join(out)
+
+    def convert(self, markdown: str, page, files, config, blocks: dict[str, str]) -> str:
+        """``markdown`` with each convertible list replaced by a key into ``blocks``."""
+        if not self.enabled or config["use_directory_urls"] or _OTHER_BLOCKS.search(markdown):
+            return markdown
+
+        def replace(m: re.Match) -> str:
+            items = []
+            for line in m.group(1).splitlines():
+                text = line[2:]
+                if _ITEM_START.match(text) or text[-1:] in (" ", "\t"):
+                    return m.group(0)  # a block inside the item, or a line break
+                html = self.inline(text, page, files)
+                if html is None:
+                    return m.group(0)
+                items.append(f"<li>{html}</li>")
+            key = _STASH_KEY.format(len(blocks))
+            blocks[key] = "<ul>\n" + "\n".join(items) + "\n</ul>"
+            return f"{key}\n"
+
+        return _LIST_BLOCK.sub(replace, markdown)
+
+
 def fast_html_blocks(config) -> None:
     """Register the stash/restore pair on this build's plugin events."""
     stashes: dict[int, dict[str, str]] = {}
+    lists = LinkLists(config)
 
-    def on_page_markdown(markdown, page, **kwargs):
+    def on_page_markdown(markdown, page, config, files, **kwargs):
         markdown, blocks = stash_html_blocks(markdown)
+        markdown = lists.convert(markdown, page, files, config, blocks)
         stashes[id(page)] = blocks
         return markdown
 
