@@ -10,14 +10,18 @@ newspaper printed can become Markdown, HTML or template syntax on the page.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import hashlib
 import heapq
 import html
 import json
+import multiprocessing
+import os
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -199,6 +203,19 @@ class Site:
         return f"dates/{date}.md"
 
 
+PARALLEL_FROM = 512  # queued pages; fewer are rendered in this process
+CHUNK = 64  # pages per task of a worker
+_BLANK_LINES = re.compile(r"\n{3,}")
+_FLUSHING: tuple[Renderer, list] | None = None  # what forked workers render (``flush``)
+
+
+def _render_chunk(bounds: tuple[int, int]) -> list[str]:
+    """Pages ``start:end`` of the queue being flushed (in a forked worker)."""
+    renderer, queue = _FLUSHING
+    start, end = bounds
+    return [renderer._render(path, t, context) for path, t, context, _ in queue[start:end]]
+
+
 RELATED_MAX_SHARED = 200  # a tag or place of more articles than this relates nothing
 
 
@@ -271,10 +288,14 @@ class Renderer:
         templates_dir: Path = TEMPLATES_DIR,
         memo: Memo | None = None,
         previous: dict[str, str] | None = None,
+        deferred: bool = False,
     ) -> None:
         self.site = site
         self.memo = memo
         self.previous = previous or {}
+        # deferred: ``page`` only queues a page; ``flush`` renders the queue (on every core)
+        self.deferred = deferred
+        self._queue: list[tuple[str, str, dict, bytes | None]] = []
         self._digests: dict[int, str] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -340,6 +361,18 @@ class Renderer:
             if found and self.previous.get(path) == digest:
                 self.files[path] = Kept(digest)
                 return
+        if self.deferred:
+            self.files[path] = ""  # rendered by ``flush``; keeps the order of the files
+            self._queue.append((path, template, context, k))
+            return
+        self._store(path, self._render(path, template, context), k)
+
+    def _store(self, path: str, text: str, k: bytes | None) -> None:
+        self.files[path] = text
+        if k is not None:
+            self.memo.put(k, digest_of(text))
+
+    def _render(self, path: str, template: str, context: dict) -> str:
         here = posixpath.dirname(path)
 
         def link(target: str) -> str:
@@ -354,12 +387,48 @@ class Renderer:
         text = self.env.get_template(template).render(
             path=path, link=link, html_link=html_link, chart=chart, **context
         )
-        text = re.sub(r"\n{3,}", "\n\n", text)
-        self.files[path] = text
-        if k is not None:
-            self.memo.put(k, digest_of(text))
+        return _BLANK_LINES.sub("\n\n", text)
+
+    def flush(
+        self, workers: int | None = None, meanwhile: Callable[[], None] | None = None
+    ) -> None:
+        """Render the queued pages: on ``workers`` processes (default: every core)
+        when there are many, each a fork of this one that renders a share of the
+        queue from the ``Site`` it inherited. ``meanwhile`` runs here in the
+        meantime. The pages are the same on any number of processes."""
+        global _FLUSHING
+        queue, self._queue = self._queue, []
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        if workers < 2 or len(queue) < PARALLEL_FROM or not fork:
+            if meanwhile is not None:
+                meanwhile()
+            for path, template, context, k in queue:
+                self._store(path, self._render(path, template, context), k)
+            return
+        chunks = [(i, min(i + CHUNK, len(queue))) for i in range(0, len(queue), CHUNK)]
+        for name in self.env.list_templates(
+            extensions=["j2"]
+        ):  # compiled once, here, not in every worker
+            self.env.get_template(name)
+        _FLUSHING = (self, queue)
+        gc.freeze()  # the workers share the parent's objects: keep its collector off them
+        try:
+            with ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork")
+            ) as pool:
+                results = pool.map(_render_chunk, chunks)
+                if meanwhile is not None:
+                    meanwhile()
+                for (start, end), texts in zip(chunks, results, strict=True):
+                    for (path, _, _, k), text in zip(queue[start:end], texts, strict=True):
+                        self._store(path, text, k)
+        finally:
+            _FLUSHING = None
+            gc.unfreeze()
 
     def render_all(self) -> dict[str, str]:
+        """Every page made from the ``Site`` (queued when ``deferred``)."""
         site = self.site
         ordered = site.by_date
         for i, a in enumerate(ordered):
@@ -578,18 +647,24 @@ def render_archive(
     site = Site(
         articles, gaz, topics, {"site_url": settings.site_url, "site_name": settings.site_name}
     )
-    renderer = Renderer(site, memo=memo, previous=previous)
+    renderer = Renderer(site, memo=memo, previous=previous, deferred=True)
     renderer.env.globals.update(
         cite_gb=lambda a: cite_gb(a, settings.site_url),
         cite_bib=lambda a: cite_bib(a, settings.site_url),
         settings_feed_size=export.FEED_SIZE,
     )
-    files = renderer.render_all()
+    renderer.render_all()
     source_pages(pages, renderer)
+    data: dict[str, str] = {}
+
+    def data_files() -> None:  # made here while the workers render the pages
+        data["data/corpus.jsonl"] = export.jsonl(articles)
+        data["feed.xml"] = export.atom_feed(articles, settings.site_url, settings.site_name)
+        data["feed.json"] = export.json_feed(articles, settings.site_url, settings.site_name)
+
+    renderer.flush(settings.workers, meanwhile=data_files)
     files = renderer.files
-    files["data/corpus.jsonl"] = export.jsonl(articles)
-    files["feed.xml"] = export.atom_feed(articles, settings.site_url, settings.site_name)
-    files["feed.json"] = export.json_feed(articles, settings.site_url, settings.site_name)
+    files.update(data)
     return dict(sorted(files.items()))
 
 
