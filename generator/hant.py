@@ -10,14 +10,11 @@ an override never interacts with OpenCC's own phrase segmentation.
 
 from __future__ import annotations
 
-import gc
 import json
-import multiprocessing
 import os
 import re
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -25,6 +22,7 @@ import yaml
 
 from . import cache, export
 from .model import Article
+from .parallel import shared_map
 from .publish import Kept, digest_of
 
 DATA = Path(__file__).parent / "data"
@@ -186,7 +184,6 @@ def _record(a: Article, config: str) -> tuple[str, dict[str, int]]:
 
 PARALLEL_FROM = 256  # pages and records; fewer are converted in this process
 CHUNK = 64  # pages or records per task of a worker
-_CONVERTING: tuple[list[str], list[Article], str] | None = None  # for forked workers
 
 
 def _convert_all(texts: list[str], config: str, workers: int | None) -> list[str]:
@@ -198,40 +195,25 @@ def _convert_both(
     texts: list[str], config: str, workers: int | None, records: list[Article]
 ) -> tuple[list[str], list[tuple[str, dict[str, int]]]]:
     """``convert_text`` of every text and ``_record`` of every article of
-    ``records``, on every core when there are many: each worker is a fork of
-    this process and converts a share of what it inherited.
+    ``records``, shared with forks of this process when there are many
+    (``parallel.shared_map``): they convert what they inherited.
     """
-    global _CONVERTING
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or len(texts) + len(records) < PARALLEL_FROM or not fork:
-        converted = [convert_text(t, config) for t in texts]
-        made = [_record(a, config) for a in records]
-    else:
-        tasks = [(True, i, min(i + CHUNK, len(records))) for i in range(0, len(records), CHUNK)]
-        tasks += [(False, i, min(i + CHUNK, len(texts))) for i in range(0, len(texts), CHUNK)]
-        _CONVERTING = (texts, list(records), config)
-        gc.freeze()  # the workers share the parent's objects: keep its collector off them
-        try:
-            with ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("fork")
-            ) as pool:
-                results = list(pool.map(_convert_chunk, tasks))
-        finally:
-            _CONVERTING = None
-            gc.unfreeze()
-        converted = [t for (rec, _, _), r in zip(tasks, results, strict=True) if not rec for t in r]
-        made = [x for (rec, _, _), r in zip(tasks, results, strict=True) if rec for x in r]
+    if len(texts) + len(records) < PARALLEL_FROM:
+        workers = 1
+    tasks = [(True, i) for i in range(0, len(records), CHUNK)]
+    tasks += [(False, i) for i in range(0, len(texts), CHUNK)]
+
+    def convert_chunk(n: int) -> list:
+        is_record, start = tasks[n]
+        if is_record:
+            return [_record(a, config) for a in records[start : start + CHUNK]]
+        return [convert_text(t, config) for t in texts[start : start + CHUNK]]
+
+    results = shared_map(convert_chunk, len(tasks), workers)
+    converted = [t for (rec, _), r in zip(tasks, results, strict=True) if not rec for t in r]
+    made = [x for (rec, _), r in zip(tasks, results, strict=True) if rec for x in r]
     return converted, made
-
-
-def _convert_chunk(task: tuple[bool, int, int]) -> list:
-    """Texts or records ``start:end`` of what is being converted (in a forked worker)."""
-    texts, records, config = _CONVERTING
-    is_record, start, end = task
-    if is_record:
-        return [_record(a, config) for a in records[start:end]]
-    return [convert_text(t, config) for t in texts[start:end]]
 
 
 def _text(content: str | Kept, settings, path: str) -> str:

@@ -10,18 +10,14 @@ newspaper printed can become Markdown, HTML or template syntax on the page.
 from __future__ import annotations
 
 import datetime as _dt
-import gc
 import hashlib
 import heapq
 import html
 import json
-import multiprocessing
-import os
 import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -31,6 +27,7 @@ import jinja2
 
 from .cache import Memo, key
 from .model import Article, article_path
+from .parallel import shared_map
 from .publish import Kept, digest_of
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -206,14 +203,6 @@ class Site:
 PARALLEL_FROM = 512  # queued pages; fewer are rendered in this process
 CHUNK = 64  # pages per task of a worker
 _BLANK_LINES = re.compile(r"\n{3,}")
-_FLUSHING: tuple[Renderer, list] | None = None  # what forked workers render (``flush``)
-
-
-def _render_chunk(bounds: tuple[int, int]) -> list[str]:
-    """Pages ``start:end`` of the queue being flushed (in a forked worker)."""
-    renderer, queue = _FLUSHING
-    start, end = bounds
-    return [renderer._render(path, t, context) for path, t, context, _ in queue[start:end]]
 
 
 RELATED_MAX_SHARED = 200  # a tag or place of more articles than this relates nothing
@@ -392,40 +381,25 @@ class Renderer:
     def flush(
         self, workers: int | None = None, meanwhile: Callable[[], None] | None = None
     ) -> None:
-        """Render the queued pages: on ``workers`` processes (default: every core)
-        when there are many, each a fork of this one that renders a share of the
-        queue from the ``Site`` it inherited. ``meanwhile`` runs here in the
-        meantime. The pages are the same on any number of processes."""
-        global _FLUSHING
+        """Render the queued pages: shared with forks of this process that render
+        from the ``Site`` they inherit (``parallel.shared_map``) when there are
+        many. ``meanwhile`` runs here in the meantime. The pages are the same on
+        any number of processes."""
         queue, self._queue = self._queue, []
-        workers = workers if workers is not None else (os.cpu_count() or 1)
-        fork = "fork" in multiprocessing.get_all_start_methods()
-        if workers < 2 or len(queue) < PARALLEL_FROM or not fork:
-            if meanwhile is not None:
-                meanwhile()
-            for path, template, context, k in queue:
-                self._store(path, self._render(path, template, context), k)
-            return
-        chunks = [(i, min(i + CHUNK, len(queue))) for i in range(0, len(queue), CHUNK)]
-        for name in self.env.list_templates(
-            extensions=["j2"]
-        ):  # compiled once, here, not in every worker
-            self.env.get_template(name)
-        _FLUSHING = (self, queue)
-        gc.freeze()  # the workers share the parent's objects: keep its collector off them
-        try:
-            with ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("fork")
-            ) as pool:
-                results = pool.map(_render_chunk, chunks)
-                if meanwhile is not None:
-                    meanwhile()
-                for (start, end), texts in zip(chunks, results, strict=True):
-                    for (path, _, _, k), text in zip(queue[start:end], texts, strict=True):
-                        self._store(path, text, k)
-        finally:
-            _FLUSHING = None
-            gc.unfreeze()
+        if len(queue) < PARALLEL_FROM:
+            workers = 1
+        else:
+            for name in self.env.list_templates(extensions=["j2"]):  # compiled once, here
+                self.env.get_template(name)
+        chunks = [queue[i : i + CHUNK] for i in range(0, len(queue), CHUNK)]
+
+        def render_chunk(i: int) -> list[str]:
+            return [self._render(path, t, context) for path, t, context, _ in chunks[i]]
+
+        texts = shared_map(render_chunk, len(chunks), workers, meanwhile)
+        for chunk, done in zip(chunks, texts, strict=True):
+            for (path, _, _, k), text in zip(chunk, done, strict=True):
+                self._store(path, text, k)
 
     def render_all(self) -> dict[str, str]:
         """Every page made from the ``Site`` (queued when ``deferred``)."""
