@@ -117,12 +117,17 @@ def generate(settings: Settings, progress: Progress) -> Archive:
                     publish.read_manifest(settings.docs_hant) if keep else None,
                 )
                 s["count"] = sum(not isinstance(c, publish.Kept) for c in hant_files.values())
-        # Both editions are ready before either is written: the two swaps follow
-        # each other at once.
+        # Both editions are ready before either is written, and both trees are
+        # staged before either is swapped in: the two swaps follow each other at once.
         with progress.stage("write") as s:
-            report = publish.write_tree(settings.docs, files)
+            report, staged = publish.stage_tree(settings.docs, files)
+            staged_hant = None
             if settings.hant:
-                publish.write_tree(settings.docs_hant, hant_files)
+                _, staged_hant = publish.stage_tree(settings.docs_hant, hant_files)
+            if staged is not None:
+                publish.swap_in(staged, settings.docs)
+            if staged_hant is not None:
+                publish.swap_in(staged_hant, settings.docs_hant)
             s["count"] = report.written
         caches.save()
         publish.finish()

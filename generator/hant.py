@@ -15,7 +15,6 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import yaml
 
 from . import cache, export
 from .model import Article
+from .parallel import shared_map
 from .publish import Kept, digest_of
 
 DATA = Path(__file__).parent / "data"
@@ -103,13 +103,14 @@ def mirror(
     out: dict[str, str | Kept] = {}
     counts: Counter[str] = Counter()
     todo: list[tuple[str, bytes, str]] = []  # pages to convert: path, memo key, text
+    records = _Records(memo, config)  # the corpus records to convert
     for path, text in files.items():
         if path.startswith(_KEEP_AS_IS):
             same = isinstance(text, Kept) and previous.get(path) == text.digest
             out[path] = text if same else _text(text, settings, path)
         elif path == "data/corpus.jsonl" and articles is not None:
-            jsonl = _text(text, settings, path)
-            out[path] = _mirror_jsonl(jsonl, articles, convert, memo, config, counts)
+            records.plan(_text(text, settings, path), articles)
+            out[path] = ""  # converted below, with the pages
         elif path == "data/corpus.jsonl":
             out[path] = _convert_jsonl(_text(text, settings, path), cached)
             counts.update(_variant_counts(out[path]))
@@ -123,50 +124,96 @@ def mirror(
                 out[path] = ""  # converted below, all at once
         else:
             out[path] = cached(_text(text, settings, path))
-    converted = _convert_all([t for _, _, t in todo], config, settings.workers)
+    texts = [t for _, _, t in todo]
+    converted, made = _convert_both(texts, config, settings.workers, records.todo)
     for (path, k, _), text in zip(todo, converted, strict=True):
         out[path] = text
         memo.put(k, digest_of(text))
+    if records.lines is not None:
+        out["data/corpus.jsonl"] = records.finish(made, counts)
     out["assets/javascripts/variants.js"] = variants_script(counts)
     return out
 
 
-PARALLEL_FROM = 256  # pages; fewer are converted in this process
+class _Records:
+    """``export.jsonl(articles, convert)`` made from the Simplified corpus file,
+    converting only records not seen before (each keyed by its line in the
+    Simplified file); ``finish`` also adds each record's ``_variant_counts`` to
+    the edition's counts."""
+
+    def __init__(self, memo: cache.Memo, config: str) -> None:
+        self.memo, self.config = memo, config
+        self.lines: list[tuple[str, dict[str, int]] | None] | None = None
+        self.keys: list[bytes] = []
+        self.todo: list[Article] = []  # articles whose records must be made
+        self._todo_at: dict[bytes, int] = {}  # memo key → index in todo
+
+    def plan(self, text: str, articles: list[Article]) -> None:
+        ordered = sorted(articles, key=export.sort_key)
+        simplified = text.split("\n")[: len(ordered)]
+        self.lines = []
+        for s, a in zip(simplified, ordered, strict=True):
+            k = cache.key("hant-record", self.config, s)
+            self.keys.append(k)
+            found, value = self.memo.lookup(k)
+            if not found and k not in self._todo_at:
+                self._todo_at[k] = len(self.todo)
+                self.todo.append(a)
+            self.lines.append(value if found else None)
+
+    def finish(self, made: list[tuple[str, dict[str, int]]], counts: Counter[str]) -> str:
+        out: list[str] = []
+        stored: set[bytes] = set()
+        for k, value in zip(self.keys, self.lines, strict=True):
+            if value is None:
+                value = made[self._todo_at[k]]
+                if k not in stored:
+                    stored.add(k)
+                    self.memo.put(k, value)
+            line, found = value
+            out.append(line)
+            counts.update(found)
+        return export.join_lines(out)
+
+
+def _record(a: Article, config: str) -> tuple[str, dict[str, int]]:
+    """An article's Traditional record and its ``_variant_counts``."""
+    line = export.line(a, partial(convert_text, config=config))
+    return line, _variant_counts(line)
+
+
+PARALLEL_FROM = 256  # pages and records; fewer are converted in this process
+CHUNK = 64  # pages or records per task of a worker
 
 
 def _convert_all(texts: list[str], config: str, workers: int | None) -> list[str]:
     """``convert_text`` of every text, on every core when there are many."""
+    return _convert_both(texts, config, workers, [])[0]
+
+
+def _convert_both(
+    texts: list[str], config: str, workers: int | None, records: list[Article]
+) -> tuple[list[str], list[tuple[str, dict[str, int]]]]:
+    """``convert_text`` of every text and ``_record`` of every article of
+    ``records``, shared with forks of this process when there are many
+    (``parallel.shared_map``): they convert what they inherited.
+    """
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers < 2 or len(texts) < PARALLEL_FROM:
-        return [convert_text(t, config) for t in texts]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(partial(convert_text, config=config), texts, chunksize=64))
+    if len(texts) + len(records) < PARALLEL_FROM:
+        workers = 1
+    tasks = [(True, i) for i in range(0, len(records), CHUNK)]
+    tasks += [(False, i) for i in range(0, len(texts), CHUNK)]
 
+    def convert_chunk(n: int) -> list:
+        is_record, start = tasks[n]
+        if is_record:
+            return [_record(a, config) for a in records[start : start + CHUNK]]
+        return [convert_text(t, config) for t in texts[start : start + CHUNK]]
 
-def _mirror_jsonl(
-    text: str,
-    articles: list[Article],
-    convert: Callable[[str], str],
-    memo: cache.Memo,
-    config: str,
-    counts: Counter[str],
-) -> str:
-    """``export.jsonl(articles, convert)``, converting only records not seen before
-    (each keyed by its line in the Simplified ``text``); adds each record's
-    ``_variant_counts`` to ``counts``."""
-    ordered = sorted(articles, key=export.sort_key)
-    lines = text.split("\n")[: len(ordered)]
-    out: list[str] = []
-    for s, a in zip(lines, ordered, strict=True):
-
-        def make(a: Article = a) -> tuple[str, dict[str, int]]:
-            line = export.line(a, convert)
-            return line, _variant_counts(line)
-
-        line, found = memo.get(cache.key("hant-record", config, s), make)
-        out.append(line)
-        counts.update(found)
-    return export.join_lines(out)
+    results = shared_map(convert_chunk, len(tasks), workers)
+    converted = [t for (rec, _), r in zip(tasks, results, strict=True) if not rec for t in r]
+    made = [x for (rec, _), r in zip(tasks, results, strict=True) if rec for x in r]
+    return converted, made
 
 
 def _text(content: str | Kept, settings, path: str) -> str:
@@ -180,7 +227,9 @@ def _variant_counts(text: str) -> dict[str, int]:
     """How often ``text`` uses each Traditional character with another Simplified form."""
     t2s = _opencc("t2s")
     return {
-        char: n for char, n in Counter(_HAN.findall(text)).items() if _t2s_char(char, t2s) != char
+        char: n
+        for char, n in Counter(text).items()
+        if "\u3400" <= char <= "\u9fff" and _t2s_char(char, t2s) != char  # as ``_HAN``
     }
 
 

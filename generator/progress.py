@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ class Progress:
     stream: TextIO = field(default_factory=lambda: sys.stderr)
     quiet: bool = False
     timings: list[tuple[str, float, int]] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)  # stage → CPU seconds, workers included
     counts: dict[str, int | str] = field(default_factory=dict)
 
     @property
@@ -32,9 +34,10 @@ class Progress:
         if self.live:
             self.stream.write(f"\r\033[K{name} …")
             self.stream.flush()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), _cpu()
         yield info
         elapsed = time.perf_counter() - start
+        self.cpu[name] = self.cpu.get(name, 0.0) + _cpu() - cpu_start
         self.timings.append((name, elapsed, info["count"]))
         if not self.quiet:
             rate = f" ({info['count'] / elapsed:,.0f}/s)" if info["count"] and elapsed > 0 else ""
@@ -61,4 +64,16 @@ class Progress:
         total = sum(t for _, t, _ in self.timings)
         lines.append("  time per stage: " + ", ".join(f"{n} {t:.2f}s" for n, t, _ in self.timings))
         lines.append(f"  total {total:.2f}s")
+        if self.cpu:
+            lines.append(
+                "  CPU per stage (workers included): "
+                + ", ".join(f"{n} {t:.2f}s" for n, t in self.cpu.items())
+            )
+            lines.append(f"  CPU total {sum(self.cpu.values()):.2f}s")
         return "\n".join(lines) + "\n"
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished child processes."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system

@@ -21,15 +21,20 @@ import fcntl
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 MANIFEST = ".generated.json"
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class LockedError(RuntimeError):
@@ -130,6 +135,18 @@ def write_tree(target: Path, files: dict[str, bytes | str | Kept]) -> WriteRepor
     Nothing changes on disk when every file is already up to date. A ``Kept``
     file must be on disk as the manifest says (the caller holds the lock).
     """
+    report, staging = stage_tree(target, files)
+    if staging is not None:
+        swap_in(staging, target)
+    return report
+
+
+def stage_tree(
+    target: Path, files: dict[str, bytes | str | Kept]
+) -> tuple[WriteReport, Path | None]:
+    """``write_tree`` up to the swap: the new tree, assembled in a staging
+    folder that ``swap_in(staging, target)`` puts in place (``None``: nothing
+    to change)."""
     report = WriteReport()
     recover(target)
     old = read_manifest(target)
@@ -137,52 +154,59 @@ def write_tree(target: Path, files: dict[str, bytes | str | Kept]) -> WriteRepor
     for path, want in kept.items():
         if old.get(path) != want or not (target / path).is_file():
             raise RuntimeError(f"{target / path}: changed during the run; run again")
-    blobs = {
-        path: (c.encode("utf-8") if isinstance(c, str) else c)
-        for path, c in files.items()
-        if not isinstance(c, Kept)
-    }
     for path in files:
         _check_path(path)
+    made = [(path, c) for path, c in files.items() if not isinstance(c, Kept)]
+    encoded = _in_threads(_encode, made)  # (bytes, hash): hashlib lets go of the GIL
+    blobs = {path: data for (path, _), (data, _) in zip(made, encoded, strict=True)}
+    hashes = {path: h for (path, _), (_, h) in zip(made, encoded, strict=True)}
+    del made, encoded
     # A hand-written file at a path we generate wins: we do not overwrite it.
     report.conflicts = sorted(p for p in blobs if p not in old and (target / p).is_file())
     for path in report.conflicts:
         del blobs[path]
-    new_manifest = {path: digest(data) for path, data in blobs.items()}
+    new_manifest = {path: hashes[path] for path in blobs}
     new_manifest.update(kept)
     new_manifest = dict(sorted(new_manifest.items()))
     stale = {p for p in old if p not in new_manifest and (target / p).exists()}
     changed = [p for p in blobs if old.get(p) != new_manifest[p] or not (target / p).is_file()]
     if target.exists() and not changed and not stale:
         report.unchanged = len(new_manifest)
-        return report
+        return report, None
     staging = target.parent / f".{target.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     # Carry over everything we did not generate, and unchanged files, by hard link.
     replaced = set(changed)
+    carried: list[str] = []
     for rel in _tree_files(target):
         if rel == MANIFEST or rel in replaced:
             continue
         if rel in stale:
             report.removed += 1
             continue
-        dest = staging / rel
-        if not dest.parent.is_dir():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-        if (target / rel).is_symlink() and (target / rel).is_dir():
-            os.symlink(os.readlink(target / rel), dest)  # a linked folder stays a link
-        else:
-            _link_or_copy(target / rel, dest)
+        carried.append(rel)
         if rel in new_manifest:
             report.unchanged += 1
         else:
             report.kept_foreign += 1
-    for rel in changed:
+    _make_folders(staging, carried)
+
+    def carry(rel: str) -> None:
         dest = staging / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(blobs[rel])
-        report.written += 1
+        if (target / rel).is_symlink() and (target / rel).is_dir():
+            os.symlink(os.readlink(target / rel), dest)  # a linked folder stays a link
+        else:
+            _link_or_copy(target / rel, dest)
+
+    def write(rel: str) -> None:
+        with open(staging / rel, "xb") as fh:
+            fh.write(blobs[rel])
+
+    _in_threads(carry, carried)
+    _make_folders(staging, changed)
+    _in_threads(write, changed)
+    report.written = len(changed)
     (staging / MANIFEST).write_text(
         json.dumps(
             {"generator": "jilin-news-archive", "files": new_manifest}, ensure_ascii=False, indent=0
@@ -190,8 +214,33 @@ def write_tree(target: Path, files: dict[str, bytes | str | Kept]) -> WriteRepor
         encoding="utf-8",
     )
     _fsync_tree(staging)
-    swap_in(staging, target)
-    return report
+    return report, staging
+
+
+THREADS = 4  # file system calls and hashing let go of the GIL: run them side by side
+_THREADS_FROM = 256  # items; fewer are done in this thread
+
+
+def _in_threads(fn: Callable[[T], R], items: list[T]) -> list[R]:
+    """``[fn(x) for x in items]`` on ``THREADS`` threads when there are many."""
+    if len(items) < _THREADS_FROM:
+        return [fn(x) for x in items]
+    step = -(-len(items) // (THREADS * 8))
+    chunks = [items[i : i + step] for i in range(0, len(items), step)]
+    with ThreadPoolExecutor(THREADS) as pool:
+        done = pool.map(lambda chunk: [fn(x) for x in chunk], chunks)
+        return [r for chunk in done for r in chunk]
+
+
+def _encode(item: tuple[str, bytes | str]) -> tuple[bytes, str]:
+    data = item[1].encode("utf-8") if isinstance(item[1], str) else item[1]
+    return data, digest(data)
+
+
+def _make_folders(root: Path, files: list[str]) -> None:
+    """Create the folders of ``files`` (posix paths relative to ``root``)."""
+    for folder in sorted({posixpath.dirname(f) for f in files} - {""}):
+        os.makedirs(root / folder, exist_ok=True)
 
 
 def _tree_files(root: Path) -> list[str]:

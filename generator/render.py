@@ -17,7 +17,7 @@ import json
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -27,6 +27,7 @@ import jinja2
 
 from .cache import Memo, key
 from .model import Article, article_path
+from .parallel import shared_map
 from .publish import Kept, digest_of
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -199,6 +200,11 @@ class Site:
         return f"dates/{date}.md"
 
 
+PARALLEL_FROM = 512  # queued pages; fewer are rendered in this process
+CHUNK = 64  # pages per task of a worker
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 RELATED_MAX_SHARED = 200  # a tag or place of more articles than this relates nothing
 
 
@@ -271,10 +277,14 @@ class Renderer:
         templates_dir: Path = TEMPLATES_DIR,
         memo: Memo | None = None,
         previous: dict[str, str] | None = None,
+        deferred: bool = False,
     ) -> None:
         self.site = site
         self.memo = memo
         self.previous = previous or {}
+        # deferred: ``page`` only queues a page; ``flush`` renders the queue (on every core)
+        self.deferred = deferred
+        self._queue: list[tuple[str, str, dict, bytes | None]] = []
         self._digests: dict[int, str] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -340,6 +350,18 @@ class Renderer:
             if found and self.previous.get(path) == digest:
                 self.files[path] = Kept(digest)
                 return
+        if self.deferred:
+            self.files[path] = ""  # rendered by ``flush``; keeps the order of the files
+            self._queue.append((path, template, context, k))
+            return
+        self._store(path, self._render(path, template, context), k)
+
+    def _store(self, path: str, text: str, k: bytes | None) -> None:
+        self.files[path] = text
+        if k is not None:
+            self.memo.put(k, digest_of(text))
+
+    def _render(self, path: str, template: str, context: dict) -> str:
         here = posixpath.dirname(path)
 
         def link(target: str) -> str:
@@ -354,12 +376,33 @@ class Renderer:
         text = self.env.get_template(template).render(
             path=path, link=link, html_link=html_link, chart=chart, **context
         )
-        text = re.sub(r"\n{3,}", "\n\n", text)
-        self.files[path] = text
-        if k is not None:
-            self.memo.put(k, digest_of(text))
+        return _BLANK_LINES.sub("\n\n", text)
+
+    def flush(
+        self, workers: int | None = None, meanwhile: Callable[[], None] | None = None
+    ) -> None:
+        """Render the queued pages: shared with forks of this process that render
+        from the ``Site`` they inherit (``parallel.shared_map``) when there are
+        many. ``meanwhile`` runs here in the meantime. The pages are the same on
+        any number of processes."""
+        queue, self._queue = self._queue, []
+        if len(queue) < PARALLEL_FROM:
+            workers = 1
+        else:
+            for name in self.env.list_templates(extensions=["j2"]):  # compiled once, here
+                self.env.get_template(name)
+        chunks = [queue[i : i + CHUNK] for i in range(0, len(queue), CHUNK)]
+
+        def render_chunk(i: int) -> list[str]:
+            return [self._render(path, t, context) for path, t, context, _ in chunks[i]]
+
+        texts = shared_map(render_chunk, len(chunks), workers, meanwhile)
+        for chunk, done in zip(chunks, texts, strict=True):
+            for (path, _, _, k), text in zip(chunk, done, strict=True):
+                self._store(path, text, k)
 
     def render_all(self) -> dict[str, str]:
+        """Every page made from the ``Site`` (queued when ``deferred``)."""
         site = self.site
         ordered = site.by_date
         for i, a in enumerate(ordered):
@@ -578,18 +621,24 @@ def render_archive(
     site = Site(
         articles, gaz, topics, {"site_url": settings.site_url, "site_name": settings.site_name}
     )
-    renderer = Renderer(site, memo=memo, previous=previous)
+    renderer = Renderer(site, memo=memo, previous=previous, deferred=True)
     renderer.env.globals.update(
         cite_gb=lambda a: cite_gb(a, settings.site_url),
         cite_bib=lambda a: cite_bib(a, settings.site_url),
         settings_feed_size=export.FEED_SIZE,
     )
-    files = renderer.render_all()
+    renderer.render_all()
     source_pages(pages, renderer)
+    data: dict[str, str] = {}
+
+    def data_files() -> None:  # made here while the workers render the pages
+        data["data/corpus.jsonl"] = export.jsonl(articles)
+        data["feed.xml"] = export.atom_feed(articles, settings.site_url, settings.site_name)
+        data["feed.json"] = export.json_feed(articles, settings.site_url, settings.site_name)
+
+    renderer.flush(settings.workers, meanwhile=data_files)
     files = renderer.files
-    files["data/corpus.jsonl"] = export.jsonl(articles)
-    files["feed.xml"] = export.atom_feed(articles, settings.site_url, settings.site_name)
-    files["feed.json"] = export.json_feed(articles, settings.site_url, settings.site_name)
+    files.update(data)
     return dict(sorted(files.items()))
 
 

@@ -137,3 +137,43 @@ def test_traditional_pages_converted_on_two_processes_equal_one(monkeypatch):
     monkeypatch.setattr(hant, "PARALLEL_FROM", 1)
     assert hant._convert_all(texts, "s2t", 2) == one
     assert one[0].startswith("第0篇：長春市發展改革委員會")
+
+
+def test_shared_map_equals_a_loop_and_reports_a_failed_task():
+    from generator.parallel import shared_map
+
+    data = [f"第{i}篇" for i in range(300)]
+    assert shared_map(lambda i: data[i] * 2, len(data), 2) == [d * 2 for d in data]
+    assert shared_map(lambda i: data[i], len(data), 1) == data
+
+    def fails(i: int) -> str:
+        if i % 7 == 3:  # in this process or in the fork, whichever takes it
+            raise ValueError("bad task")
+        return data[i]
+
+    with pytest.raises((ValueError, RuntimeError), match="bad task"):
+        shared_map(fails, len(data), 2)
+
+
+def test_pages_rendered_on_two_processes_equal_one(monkeypatch):
+    from generator import render
+    from generator.model import Article, Source
+
+    articles = []
+    for i in range(40):
+        a = Article(f"长春第{i}篇", [f"正文{i}。"], [Source("p.txt", i + 1, i + 1)])
+        a.id, a.date, a.tags = f"2023010{i % 9 + 1}-{i:08x}", f"2023-01-0{i % 9 + 1}", ["乡村振兴"]
+        articles.append(a)
+
+    def pages(workers: int) -> dict:
+        renderer = render.Renderer(render.Site(articles, {}, {}, {}), deferred=True)
+        renderer.env.globals.update(cite_gb=str, cite_bib=str, settings_feed_size=1)
+        renderer.render_all()
+        renderer.flush(workers)
+        return renderer.files
+
+    one = pages(1)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(render, "CHUNK", 3)
+    assert pages(2) == one
+    assert all(one.values())

@@ -465,13 +465,9 @@ def _resolve_lists(text: str, mentions: list[_Mention]) -> None:
         places = [m for m in flat if m.kind == "place" and m.name]
         has_peer = any(_is_peer(g.entries[m.name]) for m in places if m.name in g.entries)
         start, end = group[0][0].start, group[-1][-1].end
-        next_to_province = any(
-            text.startswith("、" + p, end) or text.endswith(p + "、", 0, start)
-            for p in g.other_provinces
-        )
         for m in flat:
             if m.kind == "jilin":
-                if len(group) > 1 and places and not next_to_province:
+                if len(group) > 1 and places and not _next_to_province(text, start, end):
                     m.kind, m.name = "place", g.list_promotion.get("吉林", "吉林市")
                 else:
                     m.kind, m.name = "province", None
@@ -481,6 +477,19 @@ def _resolve_lists(text: str, mentions: list[_Mention]) -> None:
                     m.name = g.list_promotion.get(text[m.start : m.end], m.name)
                 else:
                     m.kind = "mountain"
+
+
+def _next_to_province(text: str, start: int, end: int) -> bool:
+    """Whether another province is listed right after ``end`` or before ``start``
+    (``、辽宁`` / ``辽宁、``)."""
+    after = text.startswith("、", end)
+    before = start > 0 and text[start - 1] == "、"
+    if not (after or before):
+        return False
+    return any(
+        text.startswith("、" + p, end) or text.endswith(p + "、", 0, start)
+        for p in _gaz().other_provinces
+    )
 
 
 def _resolve_item(item: list[_Mention]) -> None:

@@ -409,14 +409,7 @@ NAME_INITIALS = frozenset(
 )
 
 
-def _occurrences(word: str, text: str) -> list[int]:
-    """Start of every non-overlapping occurrence of ``word`` (as ``re.finditer``)."""
-    found: list[int] = []
-    i = text.find(word)
-    while i != -1:
-        found.append(i)
-        i = text.find(word, i + len(word))
-    return found
+_NAME_SHAPE = re.compile("[\u4e00-\u9fff]{2,3}").fullmatch  # 2–3 CJK ideographs
 
 
 def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> bool:
@@ -425,17 +418,21 @@ def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> b
     Either an unknown word starting with a common surname, or a word that in
     this text only ever follows a surname character.
     """
-    from .people import COMMON_SURNAMES
-
-    if not 2 <= len(word) <= 3 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+    if _NAME_SHAPE(word) is None:
         return False
     if not has_word(word) and word[0] in NAME_INITIALS:
         return True
-    positions = _occurrences(word, text)
-    return bool(positions) and all(
-        p > 0 and text[p - 1] in COMMON_SURNAMES and not has_word(text[p - 1] + word)
-        for p in positions
-    )
+    from .people import COMMON_SURNAMES
+
+    # Every non-overlapping occurrence must follow a surname: stop at the first that does not.
+    i = text.find(word)
+    if i == -1:
+        return False
+    while i != -1:
+        if i == 0 or text[i - 1] not in COMMON_SURNAMES or has_word(text[i - 1] + word):
+            return False
+        i = text.find(word, i + len(word))
+    return True
 
 
 def _select(
@@ -462,6 +459,8 @@ def _select(
         word = word.strip()
         if word:
             excluded.update((word, aliases.canonical(word)))
+    # ``word in inside`` ⇔ ``word`` is part of an excluded word (for words without NUL)
+    inside = "\x00".join(sorted(excluded))
     masked: str | None = None  # text with every excluded word blanked out
     merged: dict[str, float] = {}
     for word, weight in ranked:
@@ -469,7 +468,11 @@ def _select(
             continue
         if counts.get(word, 0) < MIN_COUNT_UNKNOWN and not has_word(word):
             continue
-        if any(word in container for container in excluded):
+        if (
+            word in inside
+            if "\x00" not in word
+            else any(word in container for container in excluded)
+        ):
             if masked is None:
                 masked = text
                 for container in sorted(excluded, key=lambda w: (-len(w), w)):
