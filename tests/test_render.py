@@ -124,3 +124,26 @@ def test_every_article_has_one_page_and_every_index_link_resolves(archive) -> No
                 resolved.removesuffix(".html") + ".md" if resolved.endswith(".html") else resolved
             )
             assert resolved in files, (path, target)
+
+
+def test_same_day_in_other_years_keeps_the_article_list_a_list() -> None:
+    """A day page with 历年今日 links still renders its articles as an HTML list."""
+    articles = []
+    for day in ("2022-03-05", "2023-03-05"):
+        a = Article(
+            title=f"{day}的新闻",
+            paragraphs=["正文。"],
+            sources=[Source("x.txt", 1, 2)],
+            date=day,
+            date_precision="day",
+        )
+        a.id = f"{day.replace('-', '')}-0000abcd"
+        articles.append(a)
+    renderer = Renderer(Site(articles, {}, {}, {}))
+    renderer.env.globals.update(
+        cite_gb=lambda a: "引用", cite_bib=lambda a: "@article{x}", settings_feed_size=1
+    )
+    page = renderer.render_all()["dates/2023-03-05.md"]
+    html = render_markdown(page.split("---", 2)[2])
+    assert "历年今日" in html and 'href="2022-03-05.md"' in html
+    assert re.search(r"<ul>\s*<li><a href=\"../articles/2023/03/20230305-0000abcd.md\"", html)
