@@ -24,31 +24,31 @@ body; for index pages (tags, cities, years, months, papers, topics) the
 heading and first paragraph. Raw source pages (their text is the
 articles'), reporter pages and single days (their names and dates are in
 every article's record) are left out: fewer records, a faster index.
-Each record becomes a small HTML file in a temporary folder, and the
-Pagefind CLI indexes that folder (the Python API's service is slower per
-record and was seen to leave a truncated WASM file).
+**Who writes the index.** By default (``pagefind_writer: archive``) the
+generator writes the bundle itself (``write_bundle``, below): the words of a
+bigram index are known before Pagefind sees them, and one Pagefind 1.5 run
+over the 10,000-article benchmark's records takes about 60 s and 6.4 GB,
+linear in the token occurrences. ``learn`` runs the Pagefind CLI once, on a
+few probe pages of the tokens that are not plain Han (digits, Latin,
+punctuation, compatibility forms), and reads back what Pagefind makes of
+them; that run also gives the runtime files (pagefind.js, the WASM). The
+result is the index Pagefind would write (``tests/test_scale.py`` compares
+every word, page and position on both editions and on tricky tokens). A
+Pagefind whose bundle format is not the one known here (``FORMAT``) indexes
+by itself: ``pagefind_writer: pagefind``.
 
-**Memory: the vocabulary in parts.** One Pagefind 1.5 run holds every
-page's words before it writes anything: about 6.4 GB for the 10,000-article
-benchmark (10,112 records), linear in the records' token occurrences (half
-the text, 4.0 GB). So the tokens are cut by their first character into
-parts of similar size (``split_points``), and Pagefind runs once per part,
-one run after the other, on stand-in pages that hold that part's tokens and
-a placeholder (``.``, not a word, still a position) for every other token:
-every part indexes the same pages with the same positions, so a word's
-postings are exactly those of a single run. ``merge_parts`` then lists the
-parts' index chunks one after the other in one bundle (the vocabularies are
-disjoint, sorted ranges; checked) and writes the metadata file and one
-fragment per page itself. A query loads the same files as from a single
-run: Pagefind's library, the metadata, one chunk per bigram and the
-fragments of the results shown. Measured at 10,112 records: 4 parts,
-1.9-2.1 GB per run (a fixed ≈ 0.5 GB plus a quarter of the rest); the
-three benchmark queries on a fresh page load 357, 240 and 459 KB, as with
-one run, and find the same pages. The price is time: every run reads every
-page, so the step took 160 s instead of about 60 s (4 × 21 s of Pagefind,
-26 s writing the stand-in pages, 14 s merging). The part count follows from
-``PART_MB`` and the memory model next to it; past ≈ 30,000 records per
-edition the fixed part alone nears the budget (shard the archive).
+**Memory when Pagefind indexes.** One Pagefind run holds every page's words
+before it writes anything, so the CLI path cuts the tokens by their first
+character into parts of similar size (``split_points``), runs Pagefind once
+per part on stand-in pages that hold that part's tokens and a placeholder
+(``.``, not a word, still a position) for every other token, and
+``merge_parts`` lists the parts' chunks one after the other in one bundle
+(the vocabularies are disjoint, sorted ranges; checked) and writes the
+metadata file and one fragment per page itself. The part count follows from
+``pagefind_memory_mb`` and the memory model next to ``PART_MB``: measured at
+10,112 records, 4 parts of 1.9-2.1 GB and about 160 s. A query loads the
+same files either way: Pagefind's library, the metadata, one chunk per
+bigram and the fragments of the results shown.
 
 The fragments (``write_fragments``) hold what a single run would have
 stored: the headline and text as bigrams (the result excerpt is decoded from
