@@ -72,6 +72,7 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
@@ -782,18 +783,18 @@ def write_fragments(
     recs: list[Record],
     counts: list[int],
     folder: Path,
-    tokens: list[tuple[list[str], list[str]]] | None = None,
+    tokens: list[tuple[str, str]] | None = None,
 ) -> list[list]:
     """The display fragment of each page (bigram text, metadata); its [hash, word count].
 
-    ``tokens``: each record's headline and text tokens, if already made.
+    ``tokens``: each record's headline and text, encoded (``encode``), if already made.
     """
     folder.mkdir(parents=True, exist_ok=True)
     pages: list[list] = []
     used: set[str] = set()
     for i, (rec, count) in enumerate(zip(recs, counts, strict=True)):
         if tokens:
-            head, text = (" ".join(t) for t in tokens[i])
+            head, text = tokens[i]
         else:
             head, text = encode(rec.title), encode(rec.text)
         meta = {"title": rec.title, "date": rec.date, "paper": rec.paper, "kind": rec.kind}
@@ -996,12 +997,15 @@ def _postings(recs: list[Record], lexicon: Lexicon):
     """
     ids = _Ids()
     sep = ids["\x00"]  # the "。" between headline and text: a position, no word
-    tokens, contexts, lengths, tokens_of = [], [], [], []
+    # token ids as a C array and each record's text as two joined strings: the
+    # token strings themselves would take a gigabyte at 10,000 articles
+    tokens = array("i")
+    contexts, lengths, tokens_of = [], [], []
     get = ids.__getitem__
     contexts_of = {kind: 1 + i for i, kind in enumerate(WEIGHTS)}  # 0: text
     for rec in recs:
         title, text = _tokens(rec.title), _tokens(rec.text)
-        tokens_of.append((title, text))
+        tokens_of.append((" ".join(title), " ".join(text)))
         tokens.extend(map(get, title))
         tokens.append(sep)
         tokens.extend(map(get, text))
@@ -1025,22 +1029,27 @@ def _postings(recs: list[Record], lexicon: Lexicon):
             made.extend((c, tid, ids[w], off, u, ids[f] if f else -1) for w, off, u, f in parts)
     names = list(ids)  # with the words only the probe made
 
-    tok = np.asarray(tokens, dtype=np.int64)
+    tok = np.frombuffer(tokens, dtype=np.int32) if tokens else np.zeros(0, np.int32)
+    del tokens
     lengths_a = np.asarray(lengths, dtype=np.int64)
-    page = np.repeat(np.arange(len(recs), dtype=np.int64), lengths_a)
+    # int32 rows (positions and pages are far below 2**31): half the memory
+    page = np.repeat(np.arange(len(recs), dtype=np.int32), lengths_a)
     ctx_parts = np.asarray(contexts, dtype=np.int64).reshape(-1, 3)
     ctx = np.repeat(
-        np.stack([ctx_parts[:, 0], np.zeros(len(recs), dtype=np.int64)], axis=1).ravel(),
+        np.stack([ctx_parts[:, 0], np.zeros(len(recs), dtype=np.int64)], axis=1)
+        .ravel()
+        .astype(np.int8),
         np.stack([ctx_parts[:, 1], ctx_parts[:, 2]], axis=1).ravel(),
     )
     spans = span[tok]
     ends = np.cumsum(spans)
     page_first = np.cumsum(lengths_a) - lengths_a
     before = ends - spans
-    pos = before - before[page_first][page] if len(tok) else before
+    pos = (before - before[page_first][page] if len(tok) else before).astype(np.int32)
+    del ends, before
     counts = np.add.reduceat(spans, page_first) if len(tok) else np.zeros(len(recs), np.int64)
     counts[lengths_a == 0] = 0
-    units_arr = np.asarray(units_of, dtype=np.int64)
+    units_arr = np.asarray(units_of, dtype=np.int32)
     plain = ~special[tok]
     row_word, row_units, row_pos, row_page = (
         tok[plain],
@@ -1048,13 +1057,13 @@ def _postings(recs: list[Record], lexicon: Lexicon):
         pos[plain],
         page[plain],
     )
-    row_form = np.full(len(row_word), -1, dtype=np.int64)
+    row_form = np.full(len(row_word), -1, dtype=np.int32)
     if made:
-        table = np.asarray(made, dtype=np.int64)
+        table = np.asarray(made, dtype=np.int32)
         table = table[np.lexsort((table[:, 3], table[:, 2], table[:, 1], table[:, 0]))]
-        key = table[:, 0] * len(names) + table[:, 1]
+        key = table[:, 0].astype(np.int64) * len(names) + table[:, 1]
         other = np.flatnonzero(~plain)
-        okey = ctx[other] * len(names) + tok[other]
+        okey = ctx[other].astype(np.int64) * len(names) + tok[other]
         lo = np.searchsorted(key, okey, side="left")
         n = np.searchsorted(key, okey, side="right") - lo
         which = np.repeat(other, n)
@@ -1069,8 +1078,8 @@ def _postings(recs: list[Record], lexicon: Lexicon):
     # word ranks in code point order, weights lightest first
     word_list = words
     order = sorted(range(len(word_list)), key=word_list.__getitem__)
-    rank = np.empty(len(word_list), dtype=np.int64)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(word_list), dtype=np.int64)
+    rank = np.empty(len(word_list), dtype=np.int32)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(word_list), dtype=np.int32)
     row_rank = rank[row_word]
     row_form = np.where(row_form < 0, -1, rank[np.maximum(row_form, 0)])
     levels = np.unique(row_units)
@@ -1099,15 +1108,15 @@ def _chunks(words: list[str], rows) -> list[list]:
     word_at = np.flatnonzero(new_word)  # first row of each word present
     entry_at = np.flatnonzero(new_page)
     # per page entry: its location count; per row: the page gap
-    entry_id = np.cumsum(new_page) - 1
+    entry_id = np.cumsum(new_page, dtype=np.int32) - 1
     entry_locs = np.bincount(entry_id, weights=1 + new_group.astype(np.int64)).astype(np.int64)
-    word_id = np.cumsum(new_word) - 1
+    word_id = np.cumsum(new_word, dtype=np.int32) - 1
     word_pages = np.bincount(word_id[entry_at], minlength=len(word_at))
     word_size = np.bincount(word_id[entry_at], weights=entry_locs + 1).astype(np.int64)
-    previous_page = np.zeros(total, dtype=np.int64)
+    previous_page = np.zeros(total, dtype=np.int32)
     previous_page[1:] = page[:-1]
     previous_page[new_word] = 0
-    delta = np.where(new_group, pos, pos - np.concatenate(([0], pos[:-1])))
+    delta = np.where(new_group, pos, pos - np.concatenate((np.zeros(1, pos.dtype), pos[:-1])))
 
     present = [words[i] for i in rank[word_at].tolist()]
     encoded = [w.encode("utf-8") for w in present]
