@@ -414,6 +414,7 @@ _TAGS = re.compile(r"<[^>]+>")
 _NOTE = re.compile(r'<span class="archive-note">.*?</span>', re.S)
 _LABELS = re.compile(r"<dt>.*?</dt>", re.S)
 _INDEX_PAGES = ("tags/", "cities/", "dates/", "reporters/", "papers/", "topics/")
+_HEADING_ONLY = re.compile(r"(tags|dates)/(?!index\.md$)")  # their first paragraph is boilerplate
 
 
 def summary_content(src_uri: str, content: str) -> str | None:
@@ -423,7 +424,8 @@ def summary_content(src_uri: str, content: str) -> str | None:
     metadata block: paper, date, reporters, places, tags, topics) and the
     first paragraph cut to ``SUMMARY_CHARS`` (0: none; at 10,000 articles
     every byte counts against the 3 s to a first result). Index pages: their
-    heading and first paragraph. Raw source, reporter and day pages: nothing.
+    heading and first paragraph (tag and month pages: the heading only; the
+    paragraph is a count and a link back). Raw source, reporter and day pages: nothing.
     Other pages: all of it.
     """
     if src_uri.startswith(("sources/", "reporters/")) or _DAY_PAGE.match(src_uri):
@@ -443,6 +445,8 @@ def summary_content(src_uri: str, content: str) -> str | None:
         return head + f"<p>{text}</p>"
     if src_uri.startswith(_INDEX_PAGES) or src_uri == "index.md":
         head, sep, rest = content.partition("</h1>")
+        if _HEADING_ONLY.match(src_uri):
+            return head + sep
         first = _FIRST_P.search(rest)
         return head + sep + (first.group(0) if first else "")
     return content

@@ -70,7 +70,12 @@ def test_summary_content_keeps_head_and_metadata():
     assert "第二段" not in short and "相关文章" not in short and "日期推断" not in short
     for left_out in ("sources/a.txt.md", "reporters/abc.md", "dates/2023-01-05.md"):
         assert site.summary_content(left_out, html) is None
-    assert site.summary_content("dates/2023-01.md", html) is not None
+    index = '<h1 id="t">长春</h1>\n<p>共 3 篇。<a href="index.md">返回</a></p>\n<ul><li>x</li></ul>'
+    assert site.summary_content("dates/2023-01.md", index) == '<h1 id="t">长春</h1>'
+    assert site.summary_content("tags/abc.md", index) == '<h1 id="t">长春</h1>'
+    with_paragraph = '<h1 id="t">长春</h1><p>共 3 篇。<a href="index.md">返回</a></p>'
+    assert site.summary_content("cities/changchun.md", index) == with_paragraph
+    assert site.summary_content("tags/index.md", index) == with_paragraph
     assert site.summary_content("about.md", html) == html
 
 
