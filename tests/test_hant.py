@@ -10,7 +10,7 @@ from pathlib import Path
 import opencc
 import pytest
 
-from generator.hant import convert_text, mirror, overrides, variants_js
+from generator.hant import convert_page, convert_text, mirror, overrides, variants_js
 from generator.model import article_path
 from generator.render import render_archive
 from generator.settings import load_settings
@@ -102,6 +102,18 @@ def test_each_override_is_needed_and_applied(simplified: str, traditional: str) 
         convert_text(f"推动{simplified}发展", "s2t")
         == opencc.OpenCC("s2t").convert("推动") + traditional + "發展"
     )
+
+
+def test_pages_converted_line_by_line_equal_whole_pages(editions) -> None:
+    """``convert_page`` (list lines converted once) gives what one OpenCC call gives."""
+    _, hans, _ = editions
+    pages = [t for p, t in sorted(hans.items()) if p.endswith(".md") and "\n- [" in t]
+    assert len(pages) > 50
+    for text in pages:
+        assert convert_page(text) == convert_text(text)
+    simplified, _ = overrides("s2t")[0]  # an override inside a list line and outside it
+    page = f"# 发展\n\n- [{simplified}发展](a.md)\n{simplified}\n- [{simplified}发展](a.md)\n"
+    assert convert_page(page) == convert_text(page)
 
 
 def test_official_opencc_handles_jilin_place_names() -> None:
