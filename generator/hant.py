@@ -257,12 +257,23 @@ def _text(content: str | Kept, settings, path: str) -> str:
 
 def _variant_counts(text: str) -> dict[str, int]:
     """How often ``text`` uses each Traditional character with another Simplified form."""
+    return dict(Counter(_variant_chars().findall(text)))
+
+
+@lru_cache(maxsize=1)
+def _variant_chars() -> re.Pattern[str]:
+    """The Han characters (as ``_HAN``) whose Simplified form differs, as one class.
+
+    Made with one OpenCC call over every character, one per line (no OpenCC
+    phrase spans a line break, so each is converted as if alone).
+    """
     t2s = _opencc("t2s")
-    return {
-        char: n
-        for char, n in Counter(text).items()
-        if "\u3400" <= char <= "\u9fff" and _t2s_char(char, t2s) != char  # as ``_HAN``
-    }
+    chars = [chr(cp) for cp in range(0x3400, 0xA000)]
+    simplified = t2s.convert("\n".join(chars)).split("\n")
+    if len(simplified) != len(chars):  # never seen; the slow way stays correct
+        simplified = [_t2s_char(c, t2s) for c in chars]
+    variants = "".join(c for c, s in zip(chars, simplified, strict=True) if s != c)
+    return re.compile(f"[{variants}]")
 
 
 @lru_cache(maxsize=65536)

@@ -149,3 +149,14 @@ def test_traditional_raw_input_is_recognised_and_noted(tmp_path: Path) -> None:
     settings = load_settings(ROOT)
     files = render_archive(archive.articles, archive.pages, settings)
     assert "原文为繁体字" in files[article_path(a)]
+
+
+def test_variant_character_class_equals_converting_each_character_alone() -> None:
+    """``_variant_chars`` (one OpenCC call, a character per line) = one call per character."""
+    from generator import hant
+
+    t2s = opencc.OpenCC("t2s")
+    pattern = hant._variant_chars()
+    chars = [chr(cp) for cp in range(0x3400, 0xA000)]
+    assert [c for c in chars if pattern.fullmatch(c)] == [c for c in chars if t2s.convert(c) != c]
+    assert hant._variant_counts("長春長春，发展發展") == {"長": 2, "發": 1}
