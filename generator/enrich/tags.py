@@ -229,7 +229,14 @@ def _rjieba_cut() -> tuple[Callable[[str], list[str]], Callable[[str], bool]]:
         add(_TOTAL_PAD_WORD, pad, None)
     del freqs
     cut = seg.cut
-    has_word = seg.has_word
+    known: dict[str, bool] = {}  # has_word is asked ~100 times per article: remember
+
+    def has_word(word: str, _get=known.get, _ask=seg.has_word) -> bool:
+        found = _get(word)
+        if found is None:
+            found = known[word] = _ask(word)
+        return found
+
     simple = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?").fullmatch
     split = _FINALSEG_SKIP.split
 
@@ -374,13 +381,30 @@ def _tfidf(counts: dict[str, int]) -> list[tuple[str, float]]:
     Same filter (length of the stripped word < 2, lower-cased word in the
     stopwords), same arithmetic (``count * (idf / total)``), unsorted.
     """
-    stop = stopwords()
-    kept = {w: c for w, c in counts.items() if len(w.strip()) >= 2 and w.lower() not in stop}
+    known = _WORD_IDF
+    kept = []
+    for w, c in counts.items():
+        idf = known.get(w, _UNSEEN)
+        if idf is _UNSEEN:
+            idf = known[w] = _word_idf(w)
+        if idf is not None:
+            kept.append((w, c, idf))
     if not kept:
         return []
-    total = float(sum(kept.values()))
+    total = float(sum(c for _, c, _ in kept))
+    return [(w, float(c) * (idf / total)) for w, c, idf in kept]
+
+
+_UNSEEN = object()
+_WORD_IDF: dict[str, float | None] = {}  # _word_idf, remembered per process
+
+
+def _word_idf(word: str) -> float | None:
+    """A word's IDF (the median for an unknown word); None: TF-IDF leaves it out."""
+    if len(word.strip()) < 2 or word.lower() in stopwords():
+        return None
     idf, median = _idf()
-    return [(w, float(c) * (idf.get(w, median) / total)) for w, c in kept.items()]
+    return idf.get(word, median)
 
 
 def is_number_token(word: str) -> bool:
@@ -412,6 +436,13 @@ NAME_INITIALS = frozenset(
 _NAME_SHAPE = re.compile("[\u4e00-\u9fff]{2,3}").fullmatch  # 2–3 CJK ideographs
 
 
+@cache
+def _common_surnames() -> frozenset[str]:
+    from .people import COMMON_SURNAMES  # people imports this module
+
+    return frozenset(COMMON_SURNAMES)
+
+
 def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> bool:
     """A person's name or part of one (张琼 of 张琼月, 海滨 of 黎海滨).
 
@@ -422,14 +453,13 @@ def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> b
         return False
     if not has_word(word) and word[0] in NAME_INITIALS:
         return True
-    from .people import COMMON_SURNAMES
-
+    surnames = _common_surnames()
     # Every non-overlapping occurrence must follow a surname: stop at the first that does not.
     i = text.find(word)
     if i == -1:
         return False
     while i != -1:
-        if i == 0 or text[i - 1] not in COMMON_SURNAMES or has_word(text[i - 1] + word):
+        if i == 0 or text[i - 1] not in surnames or has_word(text[i - 1] + word):
             return False
         i = text.find(word, i + len(word))
     return True
