@@ -639,7 +639,7 @@ def _process(cmd: str) -> str:
     if "pagefind" in cmd:
         return "Pagefind"
     if "multiprocessing" in cmd:
-        return "MkDocs worker"
+        return "site worker (MkDocs or search index)"
     if "generator" in cmd:
         return "generator"
     return (cmd.split() or ["?"])[0].rsplit("/", 1)[-1]
