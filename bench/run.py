@@ -403,10 +403,17 @@ def offline_first_result(site: Path, query: str = OFFLINE_QUERY, limit: float = 
 # --- one size ------------------------------------------------------------------------
 
 
+SETTLE_S = 20  # seconds of rest before the cold build
+
+
 def bench_size(n: int, args) -> dict:
     corpus = corpus_for(n, args.seed)
     manifest = json.loads((corpus / "MANIFEST.json").read_text())
     proj = scratch_project(n, corpus, args.project, args.tag)
+    # The previous run's project (1.5 GB at N = 10,000) was just deleted, and
+    # this disk discards freed blocks online: let that finish before timing.
+    os.sync()
+    time.sleep(SETTLE_S)
     py = [sys.executable, "-m", "generator"]
     common = ["--corpus", "corpus"] + (["--workers", str(args.workers)] if args.workers else [])
     res: dict = {
