@@ -45,8 +45,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import TypeVar
 
 from . import publish
+
+T = TypeVar("T")
 
 SKIP_ENV = "ARCHIVE_SKIP_GENERATE"
 SEARCH_ENV = "ARCHIVE_SEARCH"  # "pagefind" or "material": overrides extra.archive.search
@@ -542,34 +545,39 @@ def search_indexes(settings, langs: list[str], bundles: dict[str, Path]) -> None
         for lang in langs
     ]
     if parallel_editions(settings) and len(jobs) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
-            done = [pool.submit(index_edition, *job) for job in jobs]
-            results = [f.result() for f in done]
+        side_by_side(index_edition, jobs)
     else:
-        results = [index_edition(*job) for job in jobs]
-    for lang, count, seconds in results:
-        record_timing(f"pagefind {lang}", seconds, count)
+        for job in jobs:
+            index_edition(*job)
 
 
-def index_edition(
-    lang: str, docs: Path, bundle: Path, writer: str, memory_mb: int
-) -> tuple[str, int, float]:
-    """One edition's Pagefind bundle: (edition, records, seconds)."""
+def index_edition(lang: str, docs: Path, bundle: Path, writer: str, memory_mb: int) -> None:
+    """One edition's Pagefind bundle (in this process or a worker process)."""
     from . import pagefind
 
-    start = time.perf_counter()
-    count = pagefind.index_edition(
-        docs,
-        bundle,
-        workdir=bundle.parent,
-        parts=None if writer == "archive" else 0,
-        part_mb=memory_mb,
-    )
-    return lang, count, round(time.perf_counter() - start, 3)
+    with timed(f"pagefind {lang}") as t:
+        t["count"] = pagefind.index_edition(
+            docs,
+            bundle,
+            workdir=bundle.parent,
+            parts=None if writer == "archive" else 0,
+            part_mb=memory_mb,
+        )
+
+
+def side_by_side(fn: Callable[..., T], jobs: list[tuple]) -> list[T]:
+    """``[fn(*job) for job in jobs]``, each job in a spawned process of its own."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
+        futures = [pool.submit(fn, *job) for job in jobs]
+        try:
+            return [f.result() for f in futures]
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def parallel_editions(settings) -> bool:
@@ -633,25 +641,13 @@ def build(settings, offline: bool = False) -> int:
         ]
         try:
             if parallel_editions(settings):
-                import multiprocessing
-                from concurrent.futures import ProcessPoolExecutor
-
-                context = multiprocessing.get_context("spawn")
-                with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
-                    futures = [pool.submit(build_edition, *job) for job in jobs]
-                    try:
-                        pages = sum(f.result() for f in futures)
-                    except BaseException:
-                        pool.shutdown(wait=True, cancel_futures=True)
-                        raise
-                # Pagefind only once the MkDocs workers are gone: at scale both
-                # take gigabytes, and Pagefind uses every core by itself.
-                if engine == "pagefind":
-                    search_indexes(settings, langs, bundles)
+                pages = sum(side_by_side(build_edition, jobs))
             else:
                 pages = sum(build_edition(*job) for job in jobs)
-                if engine == "pagefind":
-                    search_indexes(settings, langs, bundles)
+            # the search indexes only once the MkDocs workers are gone: at scale
+            # both take gigabytes
+            if engine == "pagefind":
+                search_indexes(settings, langs, bundles)
             if settings.hant:
                 outs["zh-Hant"].rename(staging / "zh-Hant")
             if engine == "pagefind":
