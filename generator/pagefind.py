@@ -486,7 +486,7 @@ def index_edition(
     try:
         if parts is None:
             try:
-                write_bundle(recs, learn(recs, tmp), out)
+                write_bundle(recs, out, tmp)
                 return len(recs)
             except UnknownFormat as err:
                 print(f"pagefind: {err}; Pagefind indexes the records itself", file=sys.stderr)
@@ -737,26 +737,48 @@ def merge_parts(bundles: list[Path], recs: list[Record], out: Path) -> None:
         previous = highest
         chunks.extend(own)
 
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.copytree(
-        first.bundle, out, ignore=shutil.ignore_patterns("index", "fragment", "*.pf_meta")
-    )
-    (out / "index").mkdir()
     names: set[str] = set()
-    for chunk in chunks:
-        source = chunk[2]
-        data = source if isinstance(source, bytes) else source.read_bytes()
+    named = []
+    for low, high, source in chunks:
         name = source.name.removesuffix(".pf_index") if isinstance(source, Path) else ""
         if not name or name in names:
+            data = source if isinstance(source, bytes) else source.read_bytes()
             name = _unique(f"{LANGUAGE}_{hashlib.sha256(data).hexdigest()}", names)
         names.add(name)
-        (out / "index" / f"{name}.pf_index").write_bytes(data)
-        chunk[2] = name
+        named.append((low, high, name, source))
 
     by_url = {"/" + rec.url: rec for rec in recs}
     counts = [n - 1 for n in counts]  # without the sentinel
-    pages = write_fragments([by_url[u] for u in urls], counts, out / "fragment")
-    write_meta(out, first.entry, [first.meta[0], pages, chunks, [], [], first.meta[5]])
+    head = (first.entry, first.meta[0], first.meta[5])
+    _assemble(out, first.bundle, head, named, [by_url[u] for u in urls], counts)
+
+
+def _assemble(
+    out: Path,
+    runtime: Path,
+    head: tuple[dict, str, list],
+    chunks: list[tuple[str, str, str, bytes | Path]],
+    recs: list[Record],
+    counts: list[int],
+    tokens: list[tuple[str, str]] | None = None,
+) -> None:
+    """The bundle in ``out``: the runtime files of the bundle ``runtime``, the
+    word chunks as (first word, last word, name, packed bytes or a chunk file), the pages'
+    fragments (``write_fragments``) and the metadata; ``head`` is the entry
+    file's content, the index version and the metadata fields."""
+    entry, version, fields = head
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(runtime, out, ignore=shutil.ignore_patterns("index", "fragment", "*.pf_meta"))
+    (out / "index").mkdir()
+    for _, _, name, data in chunks:
+        target = out / "index" / f"{name}.pf_index"
+        if isinstance(data, Path):
+            shutil.copyfile(data, target)
+        else:
+            target.write_bytes(data)
+    pages = write_fragments(recs, counts, out / "fragment", tokens)
+    listed = [[low, high, name] for low, high, name, _ in chunks]
+    write_meta(out, entry, [version, pages, listed, [], [], fields])
     prune_bundle(out)
 
 
@@ -879,13 +901,56 @@ class Lexicon:
     words: dict[str, dict[int, tuple[tuple[tuple[str, int, int, str], ...], int]]]
 
 
-def probe_tokens(recs: list[Record]) -> list[str]:
-    """The distinct tokens of the records that are not plain Han, sorted."""
-    found: set[str] = set()
+SEPARATOR = "\x00"  # the "。" between headline and text: a position, no word
+
+
+class _Ids(dict):
+    """Token → id, numbering new tokens as they come."""
+
+    def __missing__(self, key: str) -> int:
+        value = self[key] = len(self)
+        return value
+
+
+@dataclass
+class Tokenized:
+    """The records' tokens, made once for the probe and the postings.
+
+    Token ids as a C array and each record's headline and text as two joined
+    strings: the token strings themselves would take a gigabyte at 10,000
+    articles. ``contexts``: per record, its headline's context (1 + index in
+    ``WEIGHTS``; 0 is the text's) and the token counts of headline (with the
+    separator) and text.
+    """
+
+    ids: _Ids  # token → id; ``SEPARATOR`` is 0
+    tokens: array
+    contexts: list[tuple[int, int, int]]
+    lengths: list[int]
+    joined: list[tuple[str, str]]
+
+    def probe(self) -> list[str]:
+        """The distinct tokens that are not plain Han, sorted."""
+        return sorted(t for t in self.ids if t != SEPARATOR and not PLAIN_HAN.fullmatch(t))
+
+
+def tokenize(recs: list[Record]) -> Tokenized:
+    """Each record's headline and text as tokens (``_tokens``)."""
+    ids = _Ids()
+    sep = ids[SEPARATOR]
+    tokens = array("i")
+    contexts, lengths, joined = [], [], []
+    get = ids.__getitem__
+    contexts_of = {kind: 1 + i for i, kind in enumerate(WEIGHTS)}  # 0: text
     for rec in recs:
-        for text in (rec.title, rec.text):
-            found.update(t for t in _tokens(text) if not PLAIN_HAN.fullmatch(t))
-    return sorted(found)
+        title, text = _tokens(rec.title), _tokens(rec.text)
+        joined.append((" ".join(title), " ".join(text)))
+        tokens.extend(map(get, title))
+        tokens.append(sep)
+        tokens.extend(map(get, text))
+        lengths.append(len(title) + 1 + len(text))
+        contexts.append((contexts_of.get(rec.kind, 1), len(title) + 1, len(text)))
+    return Tokenized(ids, tokens, contexts, lengths, joined)
 
 
 def _located(locs: list[int]) -> list[tuple[int, int]]:
@@ -901,13 +966,12 @@ def _located(locs: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def learn(recs: list[Record], tmp: Path) -> Lexicon:
-    """Run Pagefind once on the records' non-Han tokens: how it makes words of each.
+def learn(tokens: list[str], tmp: Path) -> Lexicon:
+    """Run Pagefind once on these tokens (``Tokenized.probe``): how it makes words of each.
 
     One stand-in page per weight the records use (text, article headline,
     index-page headline), each holding every token between marker words.
     """
-    tokens = probe_tokens(recs)
     line = [MARKER]
     for token in tokens:
         line += [written(token), MARKER]
@@ -952,14 +1016,6 @@ def learn(recs: list[Record], tmp: Path) -> Lexicon:
     return Lexicon(bundle, part.entry, str(part.meta[0]), part.meta[5], words)
 
 
-class _Ids(dict):
-    """Token → id, numbering new tokens as they come."""
-
-    def __missing__(self, key: str) -> int:
-        value = self[key] = len(self)
-        return value
-
-
 def _cbor_heads(major: np.ndarray, value: np.ndarray, extra: np.ndarray) -> np.ndarray:
     """CBOR heads (major type, value), each followed by ``extra`` free bytes, as one buffer."""
     value = value.astype(np.uint64)
@@ -988,35 +1044,21 @@ def _cbor_heads(major: np.ndarray, value: np.ndarray, extra: np.ndarray) -> np.n
     return buf, at + size
 
 
-def _postings(recs: list[Record], lexicon: Lexicon):
+def _postings(tokenized: Tokenized, lexicon: Lexicon):
     """Every (word, page, weight, position) of the edition, sorted as the index lists them.
 
     Returns the words (sorted), the rows as arrays (word rank, page, weight,
-    position, rank of the accented form or -1), each page's position count and
-    each record's tokens.
+    position, rank of the accented form or -1) and each page's position count.
+    Adds the words only the probe made to ``tokenized.ids``.
     """
-    ids = _Ids()
-    sep = ids["\x00"]  # the "。" between headline and text: a position, no word
-    # token ids as a C array and each record's text as two joined strings: the
-    # token strings themselves would take a gigabyte at 10,000 articles
-    tokens = array("i")
-    contexts, lengths, tokens_of = [], [], []
-    get = ids.__getitem__
-    contexts_of = {kind: 1 + i for i, kind in enumerate(WEIGHTS)}  # 0: text
-    for rec in recs:
-        title, text = _tokens(rec.title), _tokens(rec.text)
-        tokens_of.append((" ".join(title), " ".join(text)))
-        tokens.extend(map(get, title))
-        tokens.append(sep)
-        tokens.extend(map(get, text))
-        lengths.append(len(title) + 1 + len(text))
-        contexts.append((contexts_of.get(rec.kind, 1), len(title) + 1, len(text)))
+    ids, contexts, lengths = tokenized.ids, tokenized.contexts, tokenized.lengths
+    pages = len(lengths)
+    sep = ids[SEPARATOR]
     units_of = [24] + [24 * w for w in WEIGHTS.values()]
     # A plain token is its own word, at its position, of its element's weight; the
     # others make the words the probe learnt (``made``, per context: CSR arrays).
-    names = list(ids)
-    span = np.ones(len(names), dtype=np.int64)
-    special = np.zeros(len(names), dtype=bool)
+    span = np.ones(len(ids), dtype=np.int64)
+    special = np.zeros(len(ids), dtype=bool)
     special[sep] = True
     made: list[tuple[int, ...]] = []  # context, token, word, offset, weight, form (-1: none)
     for token, spec in lexicon.words.items():
@@ -1029,14 +1071,14 @@ def _postings(recs: list[Record], lexicon: Lexicon):
             made.extend((c, tid, ids[w], off, u, ids[f] if f else -1) for w, off, u, f in parts)
     names = list(ids)  # with the words only the probe made
 
+    tokens = tokenized.tokens
     tok = np.frombuffer(tokens, dtype=np.int32) if tokens else np.zeros(0, np.int32)
-    del tokens
     lengths_a = np.asarray(lengths, dtype=np.int64)
     # int32 rows (positions and pages are far below 2**31): half the memory
-    page = np.repeat(np.arange(len(recs), dtype=np.int32), lengths_a)
+    page = np.repeat(np.arange(pages, dtype=np.int32), lengths_a)
     ctx_parts = np.asarray(contexts, dtype=np.int64).reshape(-1, 3)
     ctx = np.repeat(
-        np.stack([ctx_parts[:, 0], np.zeros(len(recs), dtype=np.int64)], axis=1)
+        np.stack([ctx_parts[:, 0], np.zeros(pages, dtype=np.int64)], axis=1)
         .ravel()
         .astype(np.int8),
         np.stack([ctx_parts[:, 1], ctx_parts[:, 2]], axis=1).ravel(),
@@ -1047,7 +1089,7 @@ def _postings(recs: list[Record], lexicon: Lexicon):
     before = ends - spans
     pos = (before - before[page_first][page] if len(tok) else before).astype(np.int32)
     del ends, before
-    counts = np.add.reduceat(spans, page_first) if len(tok) else np.zeros(len(recs), np.int64)
+    counts = np.add.reduceat(spans, page_first) if len(tok) else np.zeros(pages, np.int64)
     counts[lengths_a == 0] = 0
     units_arr = np.asarray(units_of, dtype=np.int32)
     plain = ~special[tok]
@@ -1074,19 +1116,17 @@ def _postings(recs: list[Record], lexicon: Lexicon):
         row_page = np.concatenate([row_page, page[which]])
         row_form = np.concatenate([row_form, table[entry, 5]])
     del pos, page, ctx, tok
-    words = names
     # word ranks in code point order, weights lightest first
-    word_list = words
-    order = sorted(range(len(word_list)), key=word_list.__getitem__)
-    rank = np.empty(len(word_list), dtype=np.int32)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(word_list), dtype=np.int32)
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(len(names), dtype=np.int32)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(names), dtype=np.int32)
     row_rank = rank[row_word]
     row_form = np.where(row_form < 0, -1, rank[np.maximum(row_form, 0)])
     levels = np.unique(row_units)
     row_level = np.searchsorted(levels, row_units)
     sort = np.lexsort((row_pos, row_level, row_page, row_form, row_rank))
     rows = (row_rank[sort], row_page[sort], row_units[sort], row_pos[sort], row_form[sort])
-    return [word_list[i] for i in order], rows, counts.tolist(), tokens_of
+    return [names[i] for i in order], rows, counts.tolist()
 
 
 def _chunks(words: list[str], rows) -> list[list]:
@@ -1146,7 +1186,6 @@ def _chunks(words: list[str], rows) -> list[list]:
         values = np.zeros((r1 - r0, slots), dtype=np.int64)
         active = np.zeros((r1 - r0, slots), dtype=bool)
         values[:, 0] = 3
-        values[:, 1] = [0] * (r1 - r0)
         lens = np.fromiter((len(encoded[i]) for i in range(a, b)), dtype=np.int64, count=b - a)
         values[:, 1] = lens[wid - a]
         values[:, 2] = word_pages[wid]
@@ -1209,27 +1248,22 @@ def _chunk_with_forms(words: list[str], rows, r0: int, r1: int) -> bytes:
     return cbor_encode([items])
 
 
-def write_bundle(recs: list[Record], lexicon: Lexicon, out: Path) -> None:
-    """The edition's Pagefind bundle in ``out``, written without running Pagefind on it."""
-    words, rows, counts, tokens_of = _postings(recs, lexicon)
+def write_bundle(recs: list[Record], out: Path, tmp: Path) -> None:
+    """The edition's Pagefind bundle in ``out``, written without running Pagefind on it
+    (but for the probe run of ``learn``, in ``tmp``)."""
+    tokenized = tokenize(recs)
+    lexicon = learn(tokenized.probe(), tmp)
+    words, rows, counts = _postings(tokenized, lexicon)
     chunks = _chunks(words, rows)
     del rows
     for a, b in pairwise(chunks):
         a[1], b[0] = _prefixes(a[1], b[0])
 
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.copytree(
-        lexicon.bundle, out, ignore=shutil.ignore_patterns("index", "fragment", "*.pf_meta")
-    )
-    (out / "index").mkdir()
     names: set[str] = set()
-    meta_chunks = []
+    named = []
     for first, last, raw in chunks:
-        data = _pack(raw)
         name = _unique(f"{LANGUAGE}_{hashlib.sha256(raw).hexdigest()}", names)
         names.add(name)
-        (out / "index" / f"{name}.pf_index").write_bytes(data)
-        meta_chunks.append([first, last, name])
-    pages = write_fragments(recs, counts, out / "fragment", tokens_of)
-    write_meta(out, lexicon.entry, [lexicon.version, pages, meta_chunks, [], [], lexicon.fields])
-    prune_bundle(out)
+        named.append((first, last, name, _pack(raw)))
+    head = (lexicon.entry, lexicon.version, lexicon.fields)
+    _assemble(out, lexicon.bundle, head, named, recs, counts, tokenized.joined)
