@@ -218,11 +218,6 @@ PARALLEL_FROM = 256  # pages and records; fewer are converted in this process
 CHUNK = 64  # pages or records per task of a worker
 
 
-def _convert_all(texts: list[str], config: str, workers: int | None) -> list[str]:
-    """``convert_text`` of every text, on every core when there are many."""
-    return _convert_both(texts, config, workers, [])[0]
-
-
 def _convert_both(
     texts: list[str], config: str, workers: int | None, records: list[Article]
 ) -> tuple[list[str], list[tuple[str, dict[str, int]]]]:

@@ -133,9 +133,9 @@ def test_traditional_pages_converted_on_two_processes_equal_one(monkeypatch):
     from generator import hant
 
     texts = [f"第{i}篇：长春市发展改革委员会发布了关于{i}号文件的说明。" for i in range(40)]
-    one = hant._convert_all(texts, "s2t", 1)
+    one = hant._convert_both(texts, "s2t", 1, [])[0]
     monkeypatch.setattr(hant, "PARALLEL_FROM", 1)
-    assert hant._convert_all(texts, "s2t", 2) == one
+    assert hant._convert_both(texts, "s2t", 2, [])[0] == one
     assert one[0].startswith("第0篇：長春市發展改革委員會")
 
 

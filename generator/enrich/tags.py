@@ -440,7 +440,7 @@ _NAME_SHAPE = re.compile("[\u4e00-\u9fff]{2,3}").fullmatch  # 2–3 CJK ideograp
 def _common_surnames() -> frozenset[str]:
     from .people import COMMON_SURNAMES  # people imports this module
 
-    return frozenset(COMMON_SURNAMES)
+    return COMMON_SURNAMES
 
 
 def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> bool:
