@@ -25,6 +25,7 @@ import yaml
 
 from .model import Correction, Line, RawPage
 from .patterns import (
+    BYLINE_ROLE_RE,
     BYLINE_TAIL_RE,
     CJK_PUNCT,
     DATELINE_RE,
@@ -54,6 +55,7 @@ class Rule:
     not_after: re.Pattern[str] | None = None
     keep: frozenset[str] = frozenset()  # matches left alone (doubled-word rules)
     note: str = ""
+    literal: str | None = None  # the text to find, when the pattern is not a regex
 
 
 def load_rules(path: Path | None = None) -> list[Rule]:
@@ -73,7 +75,8 @@ def _load_rules_cached(path: str) -> tuple[Rule, ...]:
     rules = []
     for i, entry in enumerate(entries, start=1):
         try:
-            pattern = entry["pattern"] if entry.get("regex") else re.escape(entry["pattern"])
+            literal = None if entry.get("regex") else str(entry["pattern"])
+            pattern = entry["pattern"] if literal is None else re.escape(literal)
 
             def ctx(key: str, anchor: str, entry: dict = entry) -> re.Pattern[str] | None:
                 value = entry.get(key)
@@ -90,6 +93,7 @@ def _load_rules_cached(path: str) -> tuple[Rule, ...]:
                     not_after=ctx("not_after", "^(?:{})"),
                     keep=frozenset(entry.get("keep") or ()),
                     note=str(entry.get("note", "")),
+                    literal=literal,
                 )
             )
         except (KeyError, TypeError, re.error) as exc:
@@ -97,10 +101,46 @@ def _load_rules_cached(path: str) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def apply_rules(text: str, rules: Iterable[Rule]) -> tuple[str, list[tuple[str, str, str]]]:
-    """Apply correction rules to ``text``; return it and (raw, fixed, rule id) triples."""
+@dataclass(frozen=True)
+class RuleBook:
+    """Correction rules in order, with one pattern finding the text of any literal rule.
+
+    Most lines hold none of the literal rules' texts: one search of ``screen``
+    tells so, instead of one search per rule.
+    """
+
+    rules: tuple[Rule, ...]
+    screen: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, rules: Iterable[Rule] | RuleBook) -> RuleBook:
+        """The book of ``rules`` (a book is returned as it is)."""
+        if isinstance(rules, RuleBook):
+            return rules
+        rules = tuple(rules)
+        literals = sorted({rule.literal for rule in rules if rule.literal})
+        screen = re.compile("|".join(map(re.escape, literals))) if literals else None
+        return cls(rules, screen)
+
+
+def apply_rules(
+    text: str, rules: Iterable[Rule] | RuleBook
+) -> tuple[str, list[tuple[str, str, str]]]:
+    """Apply correction rules to ``text``; return it and (raw, fixed, rule id) triples.
+
+    A literal rule is skipped without a search of its own while the book's
+    screen finds no literal rule's text in the line; the screen is asked
+    again after every rule that changed the line.
+    """
+    book = RuleBook.of(rules)
     changes: list[tuple[str, str, str]] = []
-    for rule in rules:
+    literals_found: bool | None = None  # None: not asked since the text last changed
+    for rule in book.rules:
+        if rule.literal and book.screen is not None:
+            if literals_found is None:
+                literals_found = book.screen.search(text) is not None
+            if not literals_found:
+                continue
         if not rule.pattern.search(text):
             continue
         out, pos = [], 0
@@ -124,6 +164,7 @@ def apply_rules(text: str, rules: Iterable[Rule]) -> tuple[str, list[tuple[str, 
         if out:
             out.append(text[pos:])
             text = "".join(out)
+            literals_found = None
     return text, changes
 
 
@@ -158,6 +199,8 @@ def wrap_spaced(lines: Iterable[str]) -> bool:
 
 def fix_prose_spaces(text: str) -> str:
     """Remove spaces inside Chinese running text; keep them around Latin words."""
+    if " " not in text and "\t" not in text and "\u3000" not in text:
+        return text.strip()  # most lines: nothing for the patterns below to find
     text = _SPACE_CJK_RE.sub("", text)
     text = _SPACE_CJK_DIGIT_RE.sub("", text)
     return _MULTISPACE_RE.sub(" ", text).strip()
@@ -316,7 +359,7 @@ def _names_spaced(byline: str) -> bool:
 
 def split_glued_byline(text: str) -> tuple[str, str | None]:
     """Split '…实现合 吉林日报记者 张伟国 代黎黎' into body and byline parts."""
-    m = BYLINE_TAIL_RE.search(text)
+    m = BYLINE_TAIL_RE.search(text) if BYLINE_ROLE_RE.search(text) else None
     if not m or m.start("byline") == 0 and not text[: m.start()].strip():
         return (text, None) if not m else ("", m.group("byline"))
     if not _names_spaced(m.group("byline")):
@@ -329,7 +372,7 @@ MAX_CLEAN_PASSES = 4
 
 
 def clean_text(
-    text: str, rules: Iterable[Rule], wrapped_page: bool = False
+    text: str, rules: Iterable[Rule] | RuleBook, wrapped_page: bool = False
 ) -> tuple[str, list[tuple[str, str, str]]]:
     """Clean one line of text (no byline in it). Returns text and changes.
 
@@ -337,10 +380,10 @@ def clean_text(
     another one apply: a correction shortens a line below the headline
     length), so cleaning cleaned text changes nothing.
     """
-    rules = list(rules)
+    book = RuleBook.of(rules)
     changes: list[tuple[str, str, str]] = []
     for _ in range(MAX_CLEAN_PASSES):
-        cleaned, found = _clean_once(text, rules, wrapped_page)
+        cleaned, found = _clean_once(text, book, wrapped_page)
         changes.extend(found)
         if cleaned == text:
             break
@@ -349,7 +392,7 @@ def clean_text(
 
 
 def _clean_once(
-    text: str, rules: list[Rule], wrapped_page: bool
+    text: str, book: RuleBook, wrapped_page: bool
 ) -> tuple[str, list[tuple[str, str, str]]]:
     heading = MD_HEADING_RE.match(text)
     prefix = ""
@@ -365,23 +408,23 @@ def _clean_once(
     text = normalise_punctuation(text)
     if prose:  # spaces next to what were ASCII marks are now inside Chinese text
         text = fix_prose_spaces(text)
-    text, changes = apply_rules(text, rules)
+    text, changes = apply_rules(text, book)
     return prefix + protected + text, changes
 
 
-def clean_page(page: RawPage, rules: list[Rule] | None = None) -> RawPage:
+def clean_page(page: RawPage, rules: Iterable[Rule] | RuleBook | None = None) -> RawPage:
     """Clean every line of a page; glued bylines get a line of their own."""
-    rules = load_rules() if rules is None else rules
+    book = RuleBook.of(load_rules() if rules is None else rules)
     wrapped = wrap_spaced(line.text for line in page.lines)
     lines: list[Line] = []
     corrections: list[Correction] = list(page.corrections)
     for line in page.lines:
         body, bylines = _split_bylines(line.text.strip())
-        text, changes = clean_text(body, rules, wrapped) if body else ("", [])
+        text, changes = clean_text(body, book, wrapped) if body else ("", [])
         rest, more = _split_bylines(text)  # cleaning can bare a byline: '“"记者 张三'
         if more:
             body, bylines = rest, more + bylines
-            text, again = clean_text(body, rules, wrapped) if body else ("", [])
+            text, again = clean_text(body, book, wrapped) if body else ("", [])
             changes += again
         corrections.extend(Correction(r, f, rule, page.file, line.no) for r, f, rule in changes)
         if body:
@@ -405,10 +448,12 @@ def _split_bylines(text: str) -> tuple[str, list[str]]:
     return body, bylines
 
 
-def clean_pages(pages: Iterable[RawPage], rules: list[Rule] | None = None) -> list[RawPage]:
+def clean_pages(
+    pages: Iterable[RawPage], rules: Iterable[Rule] | RuleBook | None = None
+) -> list[RawPage]:
     """Clean every page (see ``clean_page``)."""
-    rules = load_rules() if rules is None else rules
-    return [clean_page(page, rules) for page in pages]
+    book = RuleBook.of(load_rules() if rules is None else rules)
+    return [clean_page(page, book) for page in pages]
 
 
 # --- paragraphs -----------------------------------------------------------------

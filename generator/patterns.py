@@ -25,6 +25,8 @@ BYLINE_TAIL_RE = re.compile(
     rf"(?P<byline>(?:{_PAPER}|本报)?(?:{_ROLE})(?:\s*{NAME}){{1,4}}"
     rf"(?:\s+(?:{_ROLE})(?:\s*{NAME}){{1,3}})*(?:\s*摄)?)\s*$"
 )
+# Every byline holds one of these role words (see _ROLE): a line without one has none.
+BYLINE_ROLE_RE = re.compile("记者|通讯员|实习生|摄影")
 # A photo credit: '本报记者 潘硕 摄', '张三 摄', '新华社发'.
 PHOTO_CREDIT_RE = re.compile(rf"^(?:{_PAPER}|本报)?(?:{_ROLE})?\s*(?:{NAME}\s*){{1,3}}摄\s*$")
 

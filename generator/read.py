@@ -308,12 +308,17 @@ def to_simplified(text: str) -> str:
     return _T2S.convert(text)
 
 
+_BASIC_HAN_RE = re.compile("[\u4e00-\u9fff]+")  # the CJK Unified Ideographs block
+
+
 def detect_script(text: str) -> str:
     """'hant' when the text is written in Traditional characters, else 'hans'."""
-    sample = "".join(ch for ch in text[:5000] if "\u4e00" <= ch <= "\u9fff")
+    sample = "".join(_BASIC_HAN_RE.findall(text, 0, 5000))
     if len(sample) < 20:
         return "hans"
     simplified = to_simplified(sample)
+    if simplified == sample:
+        return "hans"
     changed = sum(1 for a, b in zip(sample, simplified, strict=False) if a != b)
     return "hant" if changed / len(sample) > 0.05 else "hans"
 
