@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, replace
-from itertools import chain
+from functools import cache
+
+import numpy as np
 
 from .cache import Memo, key
 from .model import Article, Source
@@ -140,14 +141,14 @@ def _shingles(text: str) -> set[str]:
     return {text[i : i + SHINGLE] for i in range(max(0, len(text) - SHINGLE + 1))}
 
 
-def quality(article: Article, longest: int) -> tuple:
+def quality(article: Article, longest: int, chars: int | None = None) -> tuple:
     """Sort key: the better copy first.
 
     Complete before incomplete; then any copy within 5% of the longest
     counts as complete in length, and fewer repairs per 1,000 characters
     decide; then file order, so the choice is deterministic.
     """
-    chars = max(1, han_count(article.text))
+    chars = max(1, han_count(article.text) if chars is None else chars)
     repairs = sum(1 for c in article.corrections if c.rule != "join-paragraph")
     return (
         not article.complete,
@@ -160,30 +161,120 @@ def quality(article: Article, longest: int) -> tuple:
     )
 
 
-def _anchor_class() -> str:
-    """A fixed, pseudo-random eighth of the Han characters, as a regex class."""
-    chars = [
-        chr(cp)
-        for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
-        for cp in range(lo, hi + 1)
-        if ((cp * 2654435761) & 0xFFFFFFFF) >> 29 == 0
-    ]
-    return "[" + "".join(chars) + "]"
-
-
-# The shingles that start with an anchor character: a sample of about one in
-# eight that is the same in every copy of a text (it depends on the shingle
-# alone), so shared samples estimate shared shingles at regex speed.
-_SAMPLE_RE = re.compile(f"(?=({_anchor_class()}.{{{SHINGLE - 1}}}))")
 SAMPLE_ALL_BELOW = 64  # shorter texts (in shingles) keep every shingle as a sample
 CANDIDATE_SHARE = 0.15  # shared samples, as a share of the smaller copy's, worth a check
+_HAN_BASE = 0x3400  # HAN is U+3400–U+4DBF and U+4E00–U+9FFF: minus this, 15 bits,
+_BITS = 15  # so four characters make one exact int64 shingle code
 
 
-def samples(han: str) -> frozenset[str]:
-    """The sampled shingles of a text (every shingle when the text is short)."""
-    if len(han) - SHINGLE + 1 < SAMPLE_ALL_BELOW:
-        return frozenset(_shingles(han))
-    return frozenset(_SAMPLE_RE.findall(han))
+@cache
+def _anchors() -> np.ndarray:
+    """Whether each Han character (code point − ``_HAN_BASE``) is an anchor:
+    a fixed, pseudo-random eighth of them."""
+    cps = np.arange(_HAN_BASE, 0xA000, dtype=np.uint64)
+    return ((cps * np.uint64(2654435761)) & np.uint64(0xFFFFFFFF)) >> np.uint64(29) == 0
+
+
+@dataclass
+class _Shingles:
+    """The Han characters of every text, text after text (numpy), and their
+    4-character shingles as exact int64 codes: two texts share a code
+    exactly when they share that 4-character string."""
+
+    han: np.ndarray  # code point − _HAN_BASE of every Han character
+    starts: np.ndarray  # where each text's characters begin in ``han``
+    lengths: np.ndarray  # how many Han characters each text has
+
+    @classmethod
+    def of(cls, texts: list[str]) -> _Shingles:
+        """The Han characters of ``texts``: what ``han_text`` keeps."""
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        offset = cps - np.uint32(_HAN_BASE)  # wraps around below U+3400
+        keep = (offset < 0xA000 - _HAN_BASE) & (
+            (offset < 0x4DC0 - _HAN_BASE) | (offset >= 0x4E00 - _HAN_BASE)
+        )
+        kept = np.concatenate(([0], np.cumsum(keep, dtype=np.int32)))
+        ends = np.cumsum(lengths)
+        han_lengths = kept[ends] - kept[ends - lengths]
+        han = offset[keep].astype(np.int32)
+        starts = np.concatenate(([0], np.cumsum(han_lengths)[:-1])).astype(np.int64)
+        return cls(han, starts, han_lengths)
+
+    def codes_at(self, positions: np.ndarray) -> np.ndarray:
+        """The codes of the shingles starting at ``positions`` (each within its text)."""
+        codes = self.han[positions].astype(np.int64) << (_BITS * (SHINGLE - 1))
+        for k in range(1, SHINGLE):
+            codes |= self.han[positions + k].astype(np.int64) << (_BITS * (SHINGLE - 1 - k))
+        return codes
+
+    def all_of(self, i: int) -> np.ndarray:
+        """Text ``i``'s distinct shingles, sorted."""
+        start = int(self.starts[i])
+        chars = self.han[start : start + int(self.lengths[i])].astype(np.int64)
+        n = max(0, len(chars) - SHINGLE + 1)
+        codes = chars[:n] << (_BITS * (SHINGLE - 1))
+        for k in range(1, SHINGLE):
+            codes |= chars[k : k + n] << (_BITS * (SHINGLE - 1 - k))
+        codes.sort()  # np.unique is several times slower on arrays this small
+        return codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if n else codes
+
+    def sampled(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(text, code)`` of every distinct sample, sorted by code, then text.
+
+        The samples of a text are its shingles that start with an anchor
+        character: about one in eight, the same in every copy of a text (it
+        depends on the shingle alone), so shared samples estimate shared
+        shingles. A text of fewer than ``SAMPLE_ALL_BELOW`` shingles keeps all.
+        """
+        take = _anchors()[self.han]
+        count = self.lengths - SHINGLE + 1  # shingles per text
+        for i in np.flatnonzero(count < SAMPLE_ALL_BELOW).tolist():
+            take[self.starts[i] : self.starts[i] + max(0, int(count[i]))] = True
+        for k in range(1, SHINGLE):  # the last characters of a text start no shingle
+            end = self.starts + self.lengths - k
+            take[end[end >= self.starts]] = False
+        positions = np.flatnonzero(take)
+        texts = np.searchsorted(self.starts, positions, side="right") - 1
+        codes = self.codes_at(positions)
+        order = np.lexsort((texts, codes))
+        texts, codes = texts[order], codes[order]
+        new = np.ones(len(codes), dtype=bool)
+        new[1:] = (codes[1:] != codes[:-1]) | (texts[1:] != texts[:-1])
+        return texts[new], codes[new]
+
+
+def _candidate_pairs(texts: np.ndarray, codes: np.ndarray, n: int) -> tuple:
+    """Pairs ``i < j`` of texts sharing samples that at most ``MAX_POSTINGS``
+    texts have, with how many they share: ``(i, j, count)`` arrays.
+
+    ``texts``/``codes``: distinct samples sorted by code, then text.
+    """
+    run_start = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+    run_len = np.diff(np.concatenate((run_start, [len(codes)])))
+    rare = np.repeat((run_len > 1) & (run_len <= MAX_POSTINGS), run_len)
+    texts, codes = texts[rare], codes[rare]
+    pairs = []
+    for d in range(1, MAX_POSTINGS):
+        same = codes[:-d] == codes[d:]
+        if not same.any():
+            break
+        pairs.append(texts[:-d][same] * n + texts[d:][same])
+    if not pairs:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    keys, counts = np.unique(np.concatenate(pairs), return_counts=True)
+    return keys // n, keys % n, counts
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted arrays of distinct values share."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return 0
+    at = np.searchsorted(b, a).clip(max=len(b) - 1)
+    return int(np.count_nonzero(b[at] == a))
 
 
 def merge_duplicates(articles: list[Article], report: MergeReport) -> list[Article]:
@@ -192,24 +283,29 @@ def merge_duplicates(articles: list[Article], report: MergeReport) -> list[Artic
     Candidate pairs share sampled shingles that few articles have (at most
     ``MAX_POSTINGS``); each candidate is then checked on all its shingles.
     """
-    hans = [han_text(a) for a in articles]
-    sampled = [samples(h) for h in hans]
-    counts = Counter(chain.from_iterable(sampled))
-    rare = {s for s, c in counts.items() if 1 < c <= MAX_POSTINGS}
-    del counts
-    rare_samples = [sh & rare for sh in sampled]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, sh in enumerate(rare_samples):
-        for s in sh:
-            postings[s].append(i)
-    full: dict[int, set[str]] = {}
+    n = len(articles)
+    shingles = _Shingles.of([a.text for a in articles])
+    sample_texts, sample_codes = shingles.sampled()
+    n_samples = np.bincount(sample_texts, minlength=n)
+    first, second, shared = _candidate_pairs(sample_texts, sample_codes, max(1, n))
+    photo = np.array([a.kind == "photo" for a in articles], dtype=bool)
+    long = shingles.lengths - SHINGLE + 1 >= SAMPLE_ALL_BELOW
+    # A pair of long texts needs CANDIDATE_SHARE of the smaller sample shared;
+    # a short text is only sampled where it meets a long one: one shared will do.
+    wanted = np.where(long, CANDIDATE_SHARE * n_samples, 0.0)
+    enough = ~(long[first] & long[second] & (shared < np.minimum(wanted[first], wanted[second])))
+    keep = enough & ~photo[first] & ~photo[second] & (shingles.lengths[first] >= SHINGLE + 7)
+    titles = [
+        None if a.title_inferred or a.kind == "photo" else _norm_title(a.title) for a in articles
+    ]
+    full: dict[int, np.ndarray] = {}
 
-    def shingles_of(i: int) -> set[str]:
+    def shingles_of(i: int) -> np.ndarray:
         if i not in full:
-            full[i] = _shingles(hans[i])
+            full[i] = shingles.all_of(i)
         return full[i]
 
-    parent = list(range(len(articles)))
+    parent = list(range(n))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -217,47 +313,38 @@ def merge_duplicates(articles: list[Article], report: MergeReport) -> list[Artic
             i = parent[i]
         return i
 
-    titles = [
-        None if a.title_inferred or a.kind == "photo" else _norm_title(a.title) for a in articles
-    ]
-    photo = [a.kind == "photo" for a in articles]
-    # A pair of long texts needs CANDIDATE_SHARE of the smaller sample shared;
-    # a short text is only sampled where it meets a long one: one shared will do.
-    long = [len(h) - SHINGLE + 1 >= SAMPLE_ALL_BELOW for h in hans]
-    wanted = [
-        CANDIDATE_SHARE * len(sh) if lg else 0.0 for sh, lg in zip(sampled, long, strict=True)
-    ]
-    for i, sh in enumerate(rare_samples):
-        if not sh or photo[i] or len(hans[i]) < SHINGLE + 7:
+    def similarity(i: int, j: int) -> float:
+        si, sj = shingles_of(i), shingles_of(j)
+        return _common(si, sj) / max(1, min(len(si), len(sj)))
+
+    for i, j in zip(first[keep].tolist(), second[keep].tolist(), strict=True):
+        si, sj = shingles_of(i), shingles_of(j)
+        n_i, n_j = len(si), len(sj)
+        smaller = min(n_i, n_j)
+        if smaller < 8:
             continue
-        shared: Counter[int] = Counter()
-        for s in sh:
-            found = postings[s]  # ascending: only the articles after i
-            shared.update(found[bisect_right(found, i) :])
-        want_i = wanted[i]
-        for j, count in shared.items():
-            if (want_i and long[j] and count < min(want_i, wanted[j])) or photo[j]:
-                continue
-            si, sj = shingles_of(i), shingles_of(j)
-            n_i, n_j = len(si), len(sj)
-            smaller = min(n_i, n_j)
-            common = len(si & sj) if smaller >= 8 else 0
-            if smaller < 8 or common < SAME_TITLE_CONTAINMENT * smaller:
-                continue  # cannot be a duplicate: skip the title comparison
-            if _is_duplicate(articles[i], articles[j], common, n_i, n_j, titles[i], titles[j]):
-                parent[find(j)] = find(i)
+        common = _common(si, sj)
+        if common < SAME_TITLE_CONTAINMENT * smaller:
+            continue  # cannot be a duplicate: skip the title comparison
+        if _is_duplicate(articles[i], articles[j], common, n_i, n_j, titles[i], titles[j]):
+            parent[find(j)] = find(i)
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(articles)):
+    for i in range(n):
         groups[find(i)].append(i)
     out: list[Article] = []
     for members in groups.values():
         if len(members) == 1:
             out.append(articles[members[0]])
             continue
-        longest = max(han_count(articles[i].text) for i in members)
-        copies = sorted((articles[i] for i in members), key=lambda a: quality(a, longest))
-        out.append(_combine(copies))
-        report.duplicates_merged += len(copies) - 1
+        chars = {i: int(shingles.lengths[i]) for i in members}
+        longest = max(chars.values())
+        members.sort(key=lambda i: quality(articles[i], longest, chars[i]))  # noqa: B023
+        out.append(
+            _combine(
+                [articles[i] for i in members], [similarity(members[0], i) for i in members[1:]]
+            )
+        )
+        report.duplicates_merged += len(members) - 1
     out.sort(key=lambda a: (a.sources[0].file, a.sources[0].first_line))
     return out
 
@@ -287,8 +374,12 @@ def _is_duplicate(
     return title_a == title_b
 
 
-def _combine(copies: list[Article]) -> Article:
-    """Publish the best copy; list every copy's sources and evidence."""
+def _combine(copies: list[Article], similarities: list[float]) -> Article:
+    """Publish the best copy; list every copy's sources and evidence.
+
+    ``similarities``: the share of the smaller copy's shingles found in the other,
+    for the best copy (the first) and each other one.
+    """
     best = copies[0]
     others = copies[1:]
     sources: list[Source] = []
@@ -305,9 +396,8 @@ def _combine(copies: list[Article]) -> Article:
     if merged.dateline and not best.dateline:
         donor = next(c for c in others if c.dateline == merged.dateline)
         merged.notes.append(f"电头“{merged.dateline}”取自{donor.sources[0].file}的版本")
-    for c in others:
+    for c, ratio in zip(others, similarities, strict=True):
         src = c.sources[0]
-        ratio = _similarity(best, c)
         merged.notes.append(
             f"与{src.file}第{src.first_line}–{src.last_line}行的另一版本合并"
             f"（相似度{ratio:.0%}，采用{best.sources[0].file}的文本：更完整、修正更少）"
@@ -315,11 +405,6 @@ def _combine(copies: list[Article]) -> Article:
         if c.continued_from and not best.continued_from:
             merged.notes.append(f"另一版本标注“上接{c.continued_from}”（转版部分）")
     return merged
-
-
-def _similarity(a: Article, b: Article) -> float:
-    sa, sb = _shingles(han_text(a)), _shingles(han_text(b))
-    return len(sa & sb) / max(1, min(len(sa), len(sb)))
 
 
 # --- pass 3: continuations ---------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator.clean import clean_page
 from generator.merge import MergeReport, join_continuations, merge, merge_duplicates
 from generator.model import Line, PageMeta, RawPage
@@ -152,3 +155,73 @@ def test_a_short_brief_printed_twice_is_merged_and_a_different_one_is_not() -> N
     c = articles(f"冰雪旅游推介会举行\n\n{other}", "c.txt")
     merged, report = merge(a + b + c)
     assert report.duplicates_merged == 1 and len(merged) == 2
+
+
+# --- the shingle index against plain-Python definitions ---------------------------
+
+_ALPHABET = (
+    "吉林长春省市县科技创新发展会议记者报道经济建设项目乡村振兴"  # common Han
+    "㐀㐁䶵"  # Extension A (Han)
+    "䷀䷁"  # U+4DC0… hexagrams, between the two Han blocks: not Han
+    "𠀀𪚥"  # astral Han, outside HAN: dropped like punctuation
+    "，。A1 \n"
+)
+
+
+def _reference_samples(han: str) -> set[str]:
+    """The sampled shingles as first defined: anchored by a hash of the first character."""
+    from generator.merge import SAMPLE_ALL_BELOW, SHINGLE, _shingles
+
+    if len(han) - SHINGLE + 1 < SAMPLE_ALL_BELOW:
+        return _shingles(han)
+    anchor = {
+        i
+        for i in range(len(han) - SHINGLE + 1)
+        if ((ord(han[i]) * 2654435761) & 0xFFFFFFFF) >> 29 == 0
+    }
+    return {han[i : i + SHINGLE] for i in anchor}
+
+
+def _decode(code: int) -> str:
+    from generator.merge import _BITS, _HAN_BASE, SHINGLE
+
+    mask = (1 << _BITS) - 1
+    return "".join(
+        chr(((code >> (_BITS * (SHINGLE - 1 - k))) & mask) + _HAN_BASE) for k in range(SHINGLE)
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=_ALPHABET, max_size=400).map(lambda t: t * 2), min_size=1, max_size=12
+    )
+)
+def test_shingle_codes_are_exactly_the_four_character_strings(texts: list[str]) -> None:
+    from collections import Counter
+
+    from generator.merge import _NOT_HAN_RE, MAX_POSTINGS, _candidate_pairs, _Shingles, _shingles
+
+    hans = [_NOT_HAN_RE.sub("", t) for t in texts]  # what han_text keeps
+    index = _Shingles.of(texts)
+    assert index.lengths.tolist() == [len(h) for h in hans]
+    for i, han in enumerate(hans):
+        assert [_decode(c) for c in index.all_of(i).tolist()] == sorted(_shingles(han))
+    owners, codes = index.sampled()
+    found: dict[int, set[str]] = {i: set() for i in range(len(texts))}
+    for i, c in zip(owners.tolist(), codes.tolist(), strict=True):
+        found[i].add(_decode(c))
+    expected = [_reference_samples(h) for h in hans]
+    assert [found[i] for i in range(len(texts))] == expected
+    # candidate pairs: shared samples that 2..MAX_POSTINGS texts have
+    counts = Counter(s for sample in expected for s in sample)
+    shared: Counter[tuple[int, int]] = Counter()
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            common = expected[i] & expected[j]
+            n = sum(1 for s in common if counts[s] <= MAX_POSTINGS)
+            if n:
+                shared[(i, j)] = n
+    first, second, count = _candidate_pairs(owners, codes, len(texts))
+    got = dict(zip(zip(first.tolist(), second.tolist(), strict=True), count.tolist(), strict=True))
+    assert got == dict(shared)
