@@ -301,8 +301,9 @@ class Renderer:
             article_path=article_path,
             KINDS=KINDS,
             item_md=self.article_item,
+            items_md=self.article_items,
         )
-        self._items: dict[int, tuple[str, str]] = {}
+        self._items: dict[int, tuple[str, str, str]] = {}
         self.files: dict[str, str | Kept] = {}
 
     def article_item(self, a: Article, link) -> str:
@@ -315,8 +316,12 @@ class Renderer:
             if a.kind != "article":
                 rest += f" · {KINDS.get(a.kind, a.kind)}"
             rest += f'<br><span class="archive-summary">{md(summary(a))}</span>'
-            found = self._items[id(a)] = (md(a.title), rest)
-        return f"- [{found[0]}]({link(article_path(a))}) {found[1]}"
+            found = self._items[id(a)] = (md(a.title), article_path(a), rest)
+        return f"- [{found[0]}]({link(found[1])}) {found[2]}"
+
+    def article_items(self, items: Iterable[Article], link) -> str:
+        """``article_item`` of each article, each line ending in ``\\n``."""
+        return "".join(f"{self.article_item(a, link)}\n" for a in items)
 
     def _article_digest(self, a: Article) -> str:
         found = self._digests.get(id(a))
@@ -588,14 +593,21 @@ def source_pages(pages: list, renderer: Renderer) -> None:
 
 @dataclass(frozen=True)
 class NumberedLines:
-    """A text's lines as ``{"no", "text"}`` (numbered from 1), made only when a
-    page is rendered; the cache key is the text itself (its ``repr``)."""
+    """A text's numbered lines, made only when a page is rendered; the cache
+    key is the text itself (its ``repr``)."""
 
     text: str
 
-    def __iter__(self):
-        for i, t in enumerate(self.text.split("\n"), start=1):
-            yield {"no": i, "text": t}
+    def html(self) -> str:
+        """Every line, escaped, after its number as an anchor (``#L12``), each ending in ``\\n``.
+
+        Made here rather than in the template: a raw file has hundreds of lines,
+        and a template loop costs several times as much per line.
+        """
+        return "".join(
+            f'<span class="ln" id="L{i}">{i:4d}</span>  {esc(t)}\n'
+            for i, t in enumerate(self.text.split("\n"), start=1)
+        )
 
 
 def render_archive(
