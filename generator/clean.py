@@ -154,7 +154,8 @@ def apply_rules(
                 or (rule.not_after and rule.not_after.search(tail))
             ):
                 continue
-            fixed = m.expand(rule.replacement)
+            # a replacement without a backslash holds no group reference
+            fixed = m.expand(rule.replacement) if "\\" in rule.replacement else rule.replacement
             if fixed == m.group(0):
                 continue
             out.append(text[pos : m.start()])
@@ -246,6 +247,7 @@ _HAN_OR_FW_RE = re.compile(_HAN_OR_FW)
 _PUNCT_TABLE = str.maketrans({",": "，", ";": "；", ":": "：", "!": "！", "?": "？"})
 # A run of ASCII marks (and ellipses of three or more dots) between two other characters.
 _PUNCT_RUN_RE = re.compile(r"(?:[,;:!?]|\.{3,})+")
+_PUNCT_MARK_RE = re.compile(r"[,;:!?.]")  # a cheap search: every run starts with one
 _DOTS_RE = re.compile(r"\.{3,}")
 _LEADING_DASH_RE = re.compile(rf"^[-－—]{{1,2}}(?=[{HAN}“\"])")
 
@@ -259,6 +261,8 @@ def normalise_punctuation(text: str) -> str:
     text = _LEADING_DASH_RE.sub("——", text)
     text = _fix_parentheses(text)
     text = _pair_quotes(text)
+    if not _PUNCT_MARK_RE.search(text):
+        return text
     return _PUNCT_RUN_RE.sub(lambda m: _full_width_run(text, m), text)
 
 

@@ -25,6 +25,7 @@ from .clean import join_broken
 from .model import Article, Correction, RawPage, Source
 from .patterns import (
     BANNER_RE,
+    BYLINE_ROLE_RE,
     BYLINE_TAIL_RE,
     DATELINE_RE,
     JUMP_FROM_RE,
@@ -92,9 +93,9 @@ def classify(page: RawPage) -> list[Item]:
             items.append(
                 Item(line.no, "heading", md.group("text").strip(), len(md.group("hashes")), gap)
             )
-        elif PHOTO_CREDIT_RE.match(text):
+        elif "摄" in text and PHOTO_CREDIT_RE.match(text):  # a credit ends in 摄
             items.append(Item(line.no, "credit", text, gap=gap))
-        elif BYLINE_TAIL_RE.fullmatch(text) and BYLINE_TAIL_RE.match(text).start("byline") == 0:
+        elif _is_byline(text):
             items.append(Item(line.no, "byline", text, gap=gap))
         elif _is_plain_heading(text):
             items.append(Item(line.no, "heading", text, 0, gap))
@@ -102,6 +103,19 @@ def classify(page: RawPage) -> list[Item]:
             items.append(Item(line.no, "prose", text, gap=gap))
         gap = 0
     return [i for i in items if i.text]
+
+
+def _is_byline(text: str) -> bool:
+    """A line that is a byline and nothing else."""
+    if not BYLINE_ROLE_RE.search(text):  # the cheap test first
+        return False
+    m = BYLINE_TAIL_RE.fullmatch(text)
+    return m is not None and BYLINE_TAIL_RE.match(text).start("byline") == 0
+
+
+def jump_to_match(text: str) -> re.Match[str] | None:
+    """``JUMP_TO_RE`` searched only in a line holding 下转 (the marker's own word)."""
+    return JUMP_TO_RE.search(text) if "下转" in text else None
 
 
 _DATELINE_SURE_RE = re.compile(
@@ -122,7 +136,7 @@ def dateline_match(text: str) -> re.Match[str] | None:
 
 
 def _is_plain_heading(text: str) -> bool:
-    if JUMP_FROM_RE.match(text) or JUMP_TO_RE.search(text) or dateline_match(text):
+    if JUMP_FROM_RE.match(text) or jump_to_match(text) or dateline_match(text):
         return False
     return not is_prose(text) and len(text) <= MAX_HEADING_CHARS and han_count(text) >= 2
 
@@ -238,7 +252,7 @@ def _add_prose(draft: Draft, item: Item) -> None:
     if m and not draft.paragraphs:
         draft.continued_from = f"第{m.group('page')}版"
         text = text[m.end() :]
-    m = JUMP_TO_RE.search(text)
+    m = jump_to_match(text)
     if m:
         draft.continued_to = f"第{m.group('page')}版"
         text = text[: m.start()]
