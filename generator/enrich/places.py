@@ -38,6 +38,8 @@ from importlib import resources
 
 import yaml
 
+from .tags import trie_pattern
+
 __all__ = ["Place", "gazetteer", "find_places", "rollup"]
 
 
@@ -108,7 +110,6 @@ class _Surface:
 class _Gazetteer:
     entries: dict[str, _Entry]
     surfaces: dict[str, _Surface]
-    lengths: dict[str, tuple[int, ...]]  # first character -> surface lengths, longest first
     other_provinces: tuple[str, ...]
     list_promotion: dict[str, str]
     all_prefectures_terms: tuple[str, ...]
@@ -137,6 +138,11 @@ def _is_bare(surface: str, entry_data: dict) -> bool:
     return not any(w in surface for w in ("开发区", "管委会", "委员会", "新区"))
 
 
+def _nonempty(words: list[str] | None) -> tuple[str, ...]:
+    """The words of a "comes before the name" list; an empty word never matches there."""
+    return tuple(w for w in words or () if w)
+
+
 @cache
 def _gaz() -> _Gazetteer:
     data = _read_data()
@@ -163,7 +169,7 @@ def _gaz() -> _Gazetteer:
             place=place,
             peer=bool(item.get("peer")),
             needs_parent=bool(item.get("needs_parent")),
-            not_after=tuple(item.get("not_after") or ()),
+            not_after=_nonempty(item.get("not_after")),
             not_before=tuple(item.get("not_before") or ()),
             history=tuple(item.get("history") or ()),
         )
@@ -181,25 +187,21 @@ def _gaz() -> _Gazetteer:
     for term in data.get("home_city_terms") or ():
         add(term, _Surface("home"))
 
-    lengths: dict[str, set[int]] = {}
-    for text in surfaces:
-        lengths.setdefault(text[0], set()).add(len(text))
     ctx = data.get("context") or {}
     chains = data.get("abbreviation_chains") or {}
     return _Gazetteer(
         entries=entries,
         surfaces=surfaces,
-        lengths={c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()},
         other_provinces=tuple(data.get("other_provinces") or ()),
         list_promotion=dict(data.get("list_promotion") or {}),
         all_prefectures_terms=tuple(data.get("all_prefectures_terms") or ()),
         feature_suffixes=tuple(ctx.get("feature_suffixes") or ()),
         institution_suffixes=tuple(ctx.get("institution_suffixes") or ()),
         institution_max_gap=int(ctx.get("institution_max_gap", 4)),
-        venue_before=tuple(ctx.get("venue_before") or ()),
+        venue_before=_nonempty(ctx.get("venue_before")),
         venue_verbs=tuple(ctx.get("venue_verbs") or ()),
         venue_max_gap=int(ctx.get("venue_max_gap", 8)),
-        career_before=tuple(ctx.get("career_before") or ()),
+        career_before=_nonempty(ctx.get("career_before")),
         origin_after=str(ctx.get("origin_after") or ""),
         word_after_last_char={
             k: frozenset(v) for k, v in (ctx.get("word_after_last_char") or {}).items()
@@ -208,6 +210,12 @@ def _gaz() -> _Gazetteer:
         surnames=frozenset(data.get("person_surnames") or ""),
         chain_suffixes=tuple(chains.get("suffixes") or ()),
     )
+
+
+@cache
+def _surface_pattern() -> re.Pattern[str]:
+    """Matches the longest gazetteer surface at a position (a trie as one regex)."""
+    return trie_pattern(_gaz().surfaces)
 
 
 @cache
@@ -271,23 +279,22 @@ class _Mention:
     factor: float = 1.0
 
 
-def _starts_with_any(text: str, pos: int, words: tuple[str, ...] | frozenset[str]) -> bool:
-    return any(text.startswith(w, pos) for w in words)
+def _starts_with_any(text: str, pos: int, words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` starts at ``pos`` (one C call for the whole tuple)."""
+    return text.startswith(words, pos)
 
 
 def _ends_with_any(text: str, pos: int, words: tuple[str, ...]) -> bool:
-    return any(w and text.endswith(w, 0, pos) for w in words)
+    """Whether one of ``words`` ends at ``pos``; ``words`` holds no empty string."""
+    return text.endswith(words, 0, pos)
 
 
 def _longest_at(text: str, pos: int) -> tuple[int, _Surface] | None:
-    g = _gaz()
-    if pos >= len(text):
+    """The longest gazetteer surface starting at ``pos``, with its length."""
+    m = _surface_pattern().match(text, pos)
+    if m is None:
         return None
-    for length in g.lengths.get(text[pos], ()):
-        surface = g.surfaces.get(text[pos : pos + length])
-        if surface is not None and pos + length <= len(text):
-            return length, surface
-    return None
+    return m.end() - pos, _gaz().surfaces[m.group()]
 
 
 def _place_starts_at(text: str, pos: int) -> bool:
@@ -382,27 +389,17 @@ def _context_factor(text: str, i: int, end: int) -> float:
     return 1.0
 
 
-@cache
-def _first_chars() -> re.Pattern[str]:
-    """Any character a gazetteer surface starts with (lets _scan skip the rest in C)."""
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(_gaz().lengths)) + "]")
-
-
 def _scan(text: str, seg: int, home: str | None) -> list[_Mention]:
     out: list[_Mention] = []
     i, n = 0, len(text)
-    next_start = _first_chars().search
+    next_surface = _surface_pattern().search  # leftmost position, longest surface there
+    surfaces = _gaz().surfaces
     while i < n:
-        m = next_start(text, i)
+        m = next_surface(text, i)
         if m is None:
             break
-        i = m.start()
-        found = _longest_at(text, i)
-        if found is None:
-            i += 1
-            continue
-        length, surface = found
-        end = i + length
+        i, end = m.span()
+        length, surface = end - i, surfaces[m.group()]
         kind = surface.kind
         if kind in ("place", "list_only", "jilin") and _blocked(text, i, length, surface):
             i += 1

@@ -443,16 +443,16 @@ def _common_surnames() -> frozenset[str]:
     return COMMON_SURNAMES
 
 
-def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> bool:
-    """A person's name or part of one (张琼 of 张琼月, 海滨 of 黎海滨).
+def _name_by_itself(word: str, has_word: Callable[[str], bool]) -> bool:
+    """An unknown word of 2–3 ideographs starting with a common surname (张琼 of 张琼月)."""
+    return _NAME_SHAPE(word) is not None and not has_word(word) and word[0] in NAME_INITIALS
 
-    Either an unknown word starting with a common surname, or a word that in
-    this text only ever follows a surname character.
-    """
+
+def _name_in_text(word: str, has_word: Callable[[str], bool], text: str) -> bool:
+    """A word of 2–3 ideographs that in ``text`` only ever follows a surname character
+    (海滨 of 黎海滨), never as part of a known word (市长 of 李市长 is a word: 李市)."""
     if _NAME_SHAPE(word) is None:
         return False
-    if not has_word(word) and word[0] in NAME_INITIALS:
-        return True
     surnames = _common_surnames()
     # Every non-overlapping occurrence must follow a surname: stop at the first that does not.
     i = text.find(word)
@@ -463,6 +463,53 @@ def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> b
             return False
         i = text.find(word, i + len(word))
     return True
+
+
+@cache
+def _surname_then_two() -> re.Pattern[str]:
+    """Finds the two characters after each common surname character (overlapping)."""
+    return re.compile("(?<=[" + "".join(sorted(_common_surnames())) + "])(?=(..))", re.DOTALL)
+
+
+def _after_surnames(text: str) -> set[str]:
+    """Every two-character string of ``text`` that follows a common surname character.
+
+    A word whose first two characters are not in it cannot pass
+    :func:`_name_in_text` (its first occurrence would have to follow a surname).
+    """
+    return set(_surname_then_two().findall(text))
+
+
+def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> bool:
+    """A person's name or part of one (张琼 of 张琼月, 海滨 of 黎海滨)."""
+    return _name_by_itself(word, has_word) or _name_in_text(word, has_word, text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """What the tag filter knows about a candidate word before it sees the article."""
+
+    usable: bool  # False: never a tag (not allowed, a name by itself, its tag not allowed)
+    known: bool  # in jieba's dictionary or the user dictionary
+    name_shape: bool  # 2–3 ideographs: may be part of a name in its text
+    tag: str | None  # its canonical form; None: that depends on the article's candidates
+
+
+def _word_facts(word: str, has_word: Callable[[str], bool]) -> _Word:
+    aliases = _aliases()
+    followed = aliases.follow(word)
+    tag = None if followed.endswith(aliases.suffixes) else followed
+    usable = (
+        allowed_tag(word)
+        and not _name_by_itself(word, has_word)
+        and (tag is None or allowed_tag(tag))
+    )
+    return _Word(usable, has_word(word), _NAME_SHAPE(word) is not None, tag)
+
+
+# _word_facts per tokenizer (has_word), remembered per process: the words of a
+# newspaper repeat from article to article.
+_WORD_FACTS: dict[Callable[[str], bool], dict[str, _Word]] = {}
 
 
 def _select(
@@ -478,12 +525,17 @@ def _select(
     ``text`` is the document the weights come from; it is used to drop a
     fragment of an excluded word (明远 of 李明远) when the fragment never
     occurs outside that word.
+
+    Every test below only rejects a word, so their order does not change
+    the result: the cheap ones that need no article text come first. The
+    weights of the words kept are added up in the order of ``(-weight,
+    word)``, so the sums are the same floats whatever order ``weighted``
+    is in.
     """
     if top_k <= 0:
         return []
     aliases = _aliases()
-    ranked = sorted(weighted, key=lambda item: (-item[1], item[0]))
-    candidates = frozenset(word for word, _ in ranked)
+    weighted = list(weighted)
     excluded: set[str] = set()
     for word in exclude:
         word = word.strip()
@@ -492,11 +544,17 @@ def _select(
     # ``word in inside`` ⇔ ``word`` is part of an excluded word (for words without NUL)
     inside = "\x00".join(sorted(excluded))
     masked: str | None = None  # text with every excluded word blanked out
-    merged: dict[str, float] = {}
-    for word, weight in ranked:
-        if word in excluded or not allowed_tag(word):
+    candidates: frozenset[str] | None = None  # all weighted words, for aliases.canonical
+    facts = _WORD_FACTS.setdefault(has_word, {})
+    after_surnames = _after_surnames(text)
+    kept: list[tuple[float, str, str]] = []
+    for word, weight in weighted:
+        fact = facts.get(word)
+        if fact is None:
+            fact = facts[word] = _word_facts(word, has_word)
+        if not fact.usable or word in excluded:
             continue
-        if counts.get(word, 0) < MIN_COUNT_UNKNOWN and not has_word(word):
+        if not fact.known and counts.get(word, 0) < MIN_COUNT_UNKNOWN:
             continue
         if (
             word in inside
@@ -509,12 +567,22 @@ def _select(
                     masked = masked.replace(container, "\x00")
             if word not in masked:  # only ever seen inside an excluded word
                 continue
-        if _looks_like_name(word, has_word, text):
+        if fact.name_shape and word[:2] in after_surnames and _name_in_text(word, has_word, text):
             continue
-        tag = aliases.canonical(word, candidates)
-        if tag in excluded or not allowed_tag(tag):
+        tag = fact.tag
+        if tag is None:
+            if candidates is None:
+                candidates = frozenset(w for w, _ in weighted)
+            tag = aliases.canonical(word, candidates)
+            if not allowed_tag(tag):
+                continue
+        if tag in excluded:
             continue
-        merged[tag] = merged.get(tag, 0.0) + weight
+        kept.append((-weight, word, tag))
+    kept.sort()  # (-weight, word) is unique: the tag never decides
+    merged: dict[str, float] = {}
+    for negative, _, tag in kept:
+        merged[tag] = merged.get(tag, 0.0) - negative
     final = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:top_k]
     if not final:
         return []
@@ -583,8 +651,8 @@ class _Topics:
     max_topics: int
 
 
-def _trie_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """A regex matching the longest of ``words`` at each position."""
+def trie_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex matching the longest of ``words`` at each position (``words`` not empty)."""
     trie: dict = {}
     for word in words:
         node = trie
@@ -627,7 +695,7 @@ def _topics() -> _Topics:
         names=tuple(names),
         slugs=slugs,
         keyword_topics=keyword_topics,
-        pattern=_trie_pattern(keyword_topics),
+        pattern=trie_pattern(keyword_topics),
         title_weight=int(scoring.get("title_weight", 3)),
         body_weight=int(scoring.get("body_weight", 1)),
         max_hits=int(scoring.get("max_hits_per_keyword", 3)),
