@@ -15,7 +15,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -210,8 +210,26 @@ class _Records:
 
 def _record(a: Article, config: str) -> tuple[str, dict[str, int]]:
     """An article's Traditional record and its ``_variant_counts``."""
-    line = export.line(a, partial(convert_text, config=config))
+    wanted: list[str] = []  # the fields the record converts: collected, converted together
+    export.record(a, lambda text: wanted.append(text) or text)
+    line = export.line(a, convert_many(wanted, config).__getitem__)
     return line, _variant_counts(line)
+
+
+def convert_many(texts: list[str], config: str = "s2t") -> dict[str, str]:
+    """``convert_text`` of each text, as a dict: the texts without a line break
+    in one OpenCC call (a record has ~30 short fields; a call costs more than
+    its characters). OpenCC's phrases and the overrides hold no line break, so
+    converting the joined lines gives each line's own conversion.
+    """
+    lines = list(dict.fromkeys(t for t in texts if "\n" not in t))
+    out: dict[str, str] = {}
+    if lines:
+        out.update(zip(lines, convert_text("\n".join(lines), config).split("\n"), strict=True))
+    for text in texts:
+        if "\n" in text and text not in out:
+            out[text] = convert_text(text, config)
+    return out
 
 
 PARALLEL_FROM = 256  # pages and records; fewer are converted in this process

@@ -116,6 +116,26 @@ def test_pages_converted_line_by_line_equal_whole_pages(editions) -> None:
     assert convert_page(page) == convert_text(page)
 
 
+def test_fields_converted_together_equal_each_converted_alone(archive) -> None:
+    """``convert_many`` (a record's fields in one OpenCC call) gives each field's own conversion."""
+    from generator.export import record
+    from generator.hant import convert_many
+
+    simplified, _ = overrides("s2t")[0]
+    for a in archive.articles:
+        fields: list[str] = []
+        record(a, lambda text: fields.append(text) or text)
+        fields += [
+            simplified,
+            f"{simplified}发展",
+            "",
+            "两行\n文字",
+            "后",
+        ]  # override, empty, a line break
+        assert convert_many(fields) == {t: convert_text(t) for t in fields}
+    assert convert_many([]) == {}
+
+
 def test_official_opencc_handles_jilin_place_names() -> None:
     """The reason for the official binding: the pure-Python port misconverts these."""
     assert convert_text("扶余") == "扶餘"
