@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import heapq
 import html
 import json
 import posixpath
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -24,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+import numpy as np
 
 from .cache import Memo, key
 from .model import Article, article_path
@@ -107,6 +107,10 @@ class Site:
     def date_key(self) -> dict[str, int]:
         """Article id → its date as a number (20230207), for "newest first"."""
         return {a.id: int((a.date or "0").replace("-", "")[:8] or 0) for a in self.articles}
+
+    @cached_property
+    def related_index(self) -> RelatedIndex:
+        return RelatedIndex.of(self)
 
     @cached_property
     def tag_index(self) -> dict[str, list[Article]]:
@@ -211,25 +215,65 @@ RELATED_MAX_SHARED = 200  # a tag or place of more articles than this relates no
 def related(article: Article, site: Site, limit: int = 5) -> list[Article]:
     """3–5 articles sharing the most tags and places, newest first on ties.
 
-    Tags and places shared by more than ``RELATED_MAX_SHARED`` articles are
-    skipped: they say little about relatedness, and counting them made this
-    quadratic in the size of the archive.
+    A shared tag counts 2, a shared place 1 (once as a main city, once as a
+    mention). Tags and places shared by more than ``RELATED_MAX_SHARED``
+    articles are skipped: they say little about relatedness, and counting
+    them made this quadratic in the size of the archive. Ties: newer date
+    first (``Site.date_key``), then the smaller id.
     """
-    scores: Counter[str] = Counter()
-    for tag in article.tags:
-        others = site.tag_ids.get(tag, ())
-        if len(others) <= RELATED_MAX_SHARED:
-            scores.update(others)  # a shared tag counts twice
-            scores.update(others)
-    for place in article.cities + article.places:
-        main, mentions = site.city_ids.get(place, ()), site.mention_ids.get(place, ())
-        if len(main) + len(mentions) <= RELATED_MAX_SHARED:
-            scores.update(main)
-            scores.update(mentions)
-    scores.pop(article.id, None)
-    key = site.date_key
-    best = heapq.nsmallest(limit, ((-s, -key[i], i) for i, s in scores.items() if s >= 2))
-    return [site.by_id[i] for _, _, i in best]
+    index = site.related_index
+    parts = [arr for tag in article.tags if (arr := index.tags.get(tag)) is not None]
+    parts += parts  # a shared tag counts twice
+    parts += [
+        arr for p in article.cities + article.places if (arr := index.places.get(p)) is not None
+    ]
+    if not parts:
+        return []
+    found = np.concatenate(parts)
+    found.sort()
+    starts = np.flatnonzero(np.concatenate(([True], found[1:] != found[:-1])))
+    scores = np.diff(np.append(starts, len(found)))
+    others = found[starts]
+    keep = (scores >= 2) & (others != index.position[article.id])
+    others, scores = others[keep], scores[keep]
+    best = np.lexsort((index.id_rank[others], -index.date_key[others], -scores))[:limit]
+    return [site.by_date[i] for i in others[best].tolist()]
+
+
+@dataclass
+class RelatedIndex:
+    """What ``related`` counts with: articles as positions in ``Site.by_date``."""
+
+    tags: dict[str, np.ndarray]  # tag → its articles (with at most RELATED_MAX_SHARED)
+    places: dict[str, np.ndarray]  # place → articles with it as main city, then as mention
+    position: dict[str, int]  # article id → position
+    date_key: np.ndarray  # position → ``Site.date_key``
+    id_rank: np.ndarray  # position → rank of the article's id in sorted order
+
+    @classmethod
+    def of(cls, site: Site) -> RelatedIndex:
+        """The index of ``site``'s articles, tags and places."""
+        position = {a.id: i for i, a in enumerate(site.by_date)}
+
+        def positions(ids: Iterable[str]) -> np.ndarray:
+            return np.fromiter((position[i] for i in ids), dtype=np.int64)
+
+        tags = {
+            tag: positions(ids)
+            for tag, ids in site.tag_ids.items()
+            if len(ids) <= RELATED_MAX_SHARED
+        }
+        places = {}
+        for place in dict.fromkeys([*site.city_ids, *site.mention_ids]):
+            main, mentions = site.city_ids.get(place, ()), site.mention_ids.get(place, ())
+            if len(main) + len(mentions) <= RELATED_MAX_SHARED:
+                places[place] = positions((*main, *mentions))
+        date_key = np.array([site.date_key[a.id] for a in site.by_date], dtype=np.int64)
+        id_rank = np.empty(len(site.by_date), dtype=np.int64)
+        id_rank[np.argsort(np.array([a.id for a in site.by_date]), kind="stable")] = np.arange(
+            len(site.by_date)
+        )
+        return cls(tags, places, position, date_key, id_rank)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -489,8 +533,11 @@ class Renderer:
         for month, items in site.month_index.items():
             days = {d: len(v) for d, v in sorted(site.day_index.items()) if d.startswith(month)}
             self.page(f"dates/{month}.md", "date_month.md.j2", month=month, items=items, days=days)
+        by_day_of_year: dict[str, list[str]] = defaultdict(list)  # "02-07" → its dates
+        for day in sorted(site.day_index):
+            by_day_of_year[day[5:]].append(day)
         for day, items in site.day_index.items():
-            same_day = sorted(d for d in site.day_index if d[5:] == day[5:] and d != day)
+            same_day = [d for d in by_day_of_year[day[5:]] if d != day]
             self.page(f"dates/{day}.md", "date_day.md.j2", day=day, items=items, same_day=same_day)
         undated = [a for a in site.by_date if not a.date]
         self.page(

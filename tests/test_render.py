@@ -147,3 +147,60 @@ def test_same_day_in_other_years_keeps_the_article_list_a_list() -> None:
     html = render_markdown(page.split("---", 2)[2])
     assert "历年今日" in html and 'href="2022-03-05.md"' in html
     assert re.search(r"<ul>\s*<li><a href=\"../articles/2023/03/20230305-0000abcd.md\"", html)
+
+
+def _related_by_counting(article: Article, site: Site, limit: int = 5) -> list[str]:
+    """``related`` as first written: a Counter over the ids, then the best by sorting."""
+    from collections import Counter
+
+    from generator.render import RELATED_MAX_SHARED
+
+    scores: Counter[str] = Counter()
+    for tag in article.tags:
+        others = site.tag_ids.get(tag, ())
+        if len(others) <= RELATED_MAX_SHARED:
+            scores.update(others)
+            scores.update(others)
+    for place in article.cities + article.places:
+        main, mentions = site.city_ids.get(place, ()), site.mention_ids.get(place, ())
+        if len(main) + len(mentions) <= RELATED_MAX_SHARED:
+            scores.update(main)
+            scores.update(mentions)
+    scores.pop(article.id, None)
+    ranked = sorted((-s, -site.date_key[i], i) for i, s in scores.items() if s >= 2)
+    return [i for _, _, i in ranked[:limit]]
+
+
+def _with(i: int, **fields) -> Article:
+    base = {
+        "title": f"文章{i}",
+        "paragraphs": ["正文。"],
+        "id": f"2023010{i % 9 + 1}-{i:08x}",
+        "date": f"2023-01-0{i % 9 + 1}",
+        "sources": [Source("a.txt", 1, 2)],
+    }
+    return Article(**{**base, **fields})
+
+
+def test_related_articles_match_plain_counting(archive) -> None:
+    """Scores, the cut-off for common tags and places, and the tie order."""
+    from generator.render import RELATED_MAX_SHARED, related
+
+    sites = [Site(archive.articles)]
+    # many ties, a tag on more than RELATED_MAX_SHARED articles, a place both main and mentioned
+    made = [
+        _with(
+            i,
+            tags=["共同", f"组{i % 3}"] + (["常见"] if i < 3 else []),
+            cities=["长春"] if i % 2 else [],
+            places=["长春", "吉林"] if i % 4 == 1 else ["吉林"],
+        )
+        for i in range(RELATED_MAX_SHARED + 40)
+    ]
+    for a in made[: RELATED_MAX_SHARED + 1]:
+        a.tags.append("处处")
+    sites.append(Site(made))
+    for site in sites:
+        for a in site.by_date:
+            assert [r.id for r in related(a, site)] == _related_by_counting(a, site)
+    assert any(related(a, sites[0]) for a in archive.articles)
