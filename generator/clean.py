@@ -30,6 +30,7 @@ from .patterns import (
     CJK_PUNCT,
     DATELINE_RE,
     HAN,
+    HAN_RE,
     MD_HEADING_RE,
     PROSE_PUNCT_RE,
     TERMINAL_RE,
@@ -276,24 +277,28 @@ def _full_width_run(text: str, m: re.Match[str]) -> str:
     return _DOTS_RE.sub("……", run).translate(_PUNCT_TABLE)
 
 
+_PAREN_RE = re.compile("[()（）]")
+_QUOTE_RE = re.compile("[\"'“”]")
+
+
 def _fix_parentheses(text: str) -> str:
     """ASCII parentheses around Chinese content become full width."""
     if "(" not in text and ")" not in text:
         return text
     chars = list(text)
     stack: list[int] = []
-    for i, ch in enumerate(chars):
-        if ch in "(（":
+    for m in _PAREN_RE.finditer(text):  # only the brackets matter
+        i = m.start()
+        if text[i] in "(（":
             stack.append(i)
-        elif ch in ")）" and stack:
+        elif stack:
             j = stack.pop()
-            inner = "".join(chars[j + 1 : i])
-            if re.search(f"[{HAN}]", inner):
+            if HAN_RE.search(text, j + 1, i):
                 chars[j], chars[i] = "（", "）"
             else:
                 chars[j], chars[i] = "(", ")"
     for j in stack:  # unmatched opening bracket before Chinese text
-        if chars[j] == "(" and j + 1 < len(chars) and re.match(f"[{HAN}]", chars[j + 1]):
+        if chars[j] == "(" and HAN_RE.match(text, j + 1):
             chars[j] = "（"
     return "".join(chars)
 
@@ -308,7 +313,9 @@ def _pair_quotes(text: str) -> str:
         return text
     out: list[str] = []
     double_open = single_open = False
-    for i, ch in enumerate(text):
+    pos = 0
+    for m in _QUOTE_RE.finditer(text):  # only the quotes matter
+        i, ch = m.start(), m.group()
         if ch == "“":
             double_open = True
         elif ch == "”":
@@ -316,19 +323,21 @@ def _pair_quotes(text: str) -> str:
         elif ch == '"':
             ch = "”" if double_open else "“"
             double_open = not double_open
-        elif ch == "'":
+        else:  # a straight single quote
             rest = text[i + 1 :]
             if (
                 not double_open
-                and re.match(f"[{HAN}]", rest[:1])
+                and HAN_RE.match(rest[:1])
                 and '"' in rest
                 and "'" not in rest.split('"', 1)[0]
             ):
                 ch, double_open = "“", True
-            elif re.search(f"[{HAN}]", text[max(0, i - 1) : i + 2]):
+            elif HAN_RE.search(text, max(0, i - 1), i + 2):
                 ch = "’" if single_open else "‘"
                 single_open = not single_open
-        out.append(ch)
+        out += (text[pos:i], ch)
+        pos = i + 1
+    out.append(text[pos:])
     return "".join(out)
 
 
