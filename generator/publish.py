@@ -8,6 +8,13 @@
   in with one atomic ``renameat2(RENAME_EXCHANGE)``. A run killed at any
   moment leaves the previous folder in place; leftovers are cleaned up by
   the next run.
+* **Small changes, file by file.** When few files change (a rebuild after
+  one raw file changed), relinking every unchanged file costs more than the
+  change: only the changed files are staged, with a plan. Renaming the plan
+  to ``.patch.json`` commits the change; the files are then moved in one by
+  one. A run killed before the commit leaves the folder as it was; one
+  killed after it is finished by the next run (``recover``): a journal, as
+  in a database.
 * **One at a time.** A lock file stops two runs from writing at once.
 """
 
@@ -33,6 +40,9 @@ from pathlib import Path
 from typing import TypeVar
 
 MANIFEST = ".generated.json"
+PATCH_SHARE = 0.1  # changes to at most this share of the files are applied file by file
+_PLAN = ".patch-plan.json"  # a staged patch, not yet committed
+_PATCH = ".patch.json"  # a committed patch (the plan, renamed)
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -124,7 +134,10 @@ def recover(target: Path) -> None:
     if not target.exists() and old.exists():
         old.rename(target)  # killed between the two renames of the fallback path
     for leftover in parent.glob(f".{target.name}.staging-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        if (leftover / _PATCH).exists():  # committed: finish it
+            _apply_patch(leftover, target)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
 
@@ -176,6 +189,24 @@ def stage_tree(
     staging = target.parent / f".{target.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+
+    def write(rel: str) -> None:
+        with open(staging / rel, "xb") as fh:
+            fh.write(blobs[rel])
+
+    manifest = json.dumps(
+        {"generator": "jilin-news-archive", "files": new_manifest}, ensure_ascii=False, indent=0
+    )
+    if target.exists() and old and len(changed) + len(stale) <= PATCH_SHARE * len(old):
+        _make_folders(staging, changed)
+        _in_threads(write, changed)
+        (staging / MANIFEST).write_text(manifest, encoding="utf-8")
+        plan = {"write": changed, "delete": sorted(stale)}
+        (staging / _PLAN).write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+        report.written, report.removed = len(changed), len(stale)
+        report.unchanged = len(new_manifest) - len(changed)
+        _fsync_tree(staging)
+        return report, staging
     # Carry over everything we did not generate, and unchanged files, by hard link.
     replaced = set(changed)
     carried: list[str] = []
@@ -199,20 +230,11 @@ def stage_tree(
         else:
             _link_or_copy(target / rel, dest)
 
-    def write(rel: str) -> None:
-        with open(staging / rel, "xb") as fh:
-            fh.write(blobs[rel])
-
     _in_threads(carry, carried)
     _make_folders(staging, changed)
     _in_threads(write, changed)
     report.written = len(changed)
-    (staging / MANIFEST).write_text(
-        json.dumps(
-            {"generator": "jilin-news-archive", "files": new_manifest}, ensure_ascii=False, indent=0
-        ),
-        encoding="utf-8",
-    )
+    (staging / MANIFEST).write_text(manifest, encoding="utf-8")
     _fsync_tree(staging)
     return report, staging
 
@@ -265,7 +287,12 @@ def finish() -> None:
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` atomically (or as near as the OS allows)."""
+    """Replace ``target`` by ``staging`` atomically (or as near as the OS allows);
+    a staged patch (``stage_tree``) is committed, then applied."""
+    if (staging / _PLAN).exists():
+        (staging / _PLAN).rename(staging / _PATCH)  # the commit point
+        _apply_patch(staging, target)
+        return
     if target.exists() and _exchange(staging, target):
         # ``staging`` now holds the old tree: delete it while the run goes on
         # (``finish`` waits; a killed run's leftover goes in ``recover``).
@@ -283,6 +310,29 @@ def swap_in(staging: Path, target: Path) -> None:
     target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _apply_patch(staging: Path, target: Path) -> None:
+    """Move a committed patch's files into ``target``, delete its stale files,
+    then its manifest; safe to run again after an interruption."""
+    plan = json.loads((staging / _PATCH).read_text(encoding="utf-8"))
+    for rel in plan["write"]:
+        if os.path.lexists(staging / rel):  # not moved yet
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, target / rel)
+    for rel in plan["delete"]:
+        try:
+            (target / rel).unlink()
+        except FileNotFoundError:
+            pass
+        for folder in Path(rel).parents[:-1]:  # folders the deletion emptied
+            try:
+                (target / folder).rmdir()
+            except OSError:
+                break
+    if (staging / MANIFEST).exists():
+        os.replace(staging / MANIFEST, target / MANIFEST)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _link_or_copy(src: Path, dest: Path) -> None:

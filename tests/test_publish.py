@@ -85,3 +85,64 @@ def test_second_run_refuses_while_the_first_holds_the_lock(tmp_path: Path) -> No
     t.join()
     with run_lock(docs, wait=1):  # free again
         pass
+
+
+def _tree(n: int) -> dict[str, str]:
+    return {f"pages/p{i:02d}.md": f"page {i}" for i in range(n)} | {"old/gone.md": "stale soon"}
+
+
+def test_a_small_change_is_applied_file_by_file(tmp_path: Path) -> None:
+    """Only the changed files are touched; stale ones go, with the folders they emptied."""
+    from generator.publish import PATCH_SHARE, stage_tree, swap_in
+
+    docs = tmp_path / "docs"
+    write_tree(docs, _tree(40))
+    (docs / "mine.md").write_text("hand-written", encoding="utf-8")
+    before = {p: os.stat(p).st_mtime_ns for p in docs.rglob("*.md")}
+    inode = os.stat(docs).st_ino
+    time.sleep(0.01)
+    files = {k: v for k, v in _tree(40).items() if k != "old/gone.md"}
+    files["pages/p03.md"] = "page 3, corrected"
+    files["new/added.md"] = "added"
+    assert 3 <= PATCH_SHARE * len(read_manifest(docs))
+    report, staging = stage_tree(docs, files)
+    assert staging is not None and not (staging / "pages" / "p00.md").exists()  # a patch
+    assert (report.written, report.removed, report.unchanged) == (2, 1, 39)
+    swap_in(staging, docs)
+    assert os.stat(docs).st_ino == inode and not staging.exists()
+    assert (docs / "pages" / "p03.md").read_text(encoding="utf-8") == "page 3, corrected"
+    assert (docs / "new" / "added.md").read_text(encoding="utf-8") == "added"
+    assert not (docs / "old").exists()
+    assert (docs / "mine.md").read_text(encoding="utf-8") == "hand-written"
+    after = {p: os.stat(p).st_mtime_ns for p in docs.rglob("*.md")}
+    touched = {p.relative_to(docs).as_posix() for p in after if before.get(p) != after[p]}
+    assert touched == {"pages/p03.md", "new/added.md"}
+    assert read_manifest(docs) == {k: read_manifest(docs)[k] for k in sorted(files)}
+    assert write_tree(docs, files).written == 0
+
+
+def test_a_patch_killed_before_its_commit_changes_nothing_and_after_it_is_finished(
+    tmp_path: Path,
+) -> None:
+    from generator.publish import _PATCH, _PLAN, stage_tree
+
+    docs = tmp_path / "docs"
+    write_tree(docs, _tree(40))
+    manifest = read_manifest(docs)
+    files = {k: v for k, v in _tree(40).items() if k != "old/gone.md"}
+    files["pages/p01.md"] = "one, new"
+    files["pages/p02.md"] = "two, new"
+    _, staging = stage_tree(docs, files)  # killed here: no commit
+    recover(docs)
+    assert not staging.exists() and read_manifest(docs) == manifest
+    assert (docs / "pages" / "p01.md").read_text(encoding="utf-8") == "page 1"
+    assert (docs / "old" / "gone.md").exists()
+    _, staging = stage_tree(docs, files)
+    (staging / _PLAN).rename(staging / _PATCH)  # committed, then killed after one file moved
+    os.replace(staging / "pages" / "p01.md", docs / "pages" / "p01.md")
+    recover(docs)
+    assert not staging.exists()
+    assert (docs / "pages" / "p01.md").read_text(encoding="utf-8") == "one, new"
+    assert (docs / "pages" / "p02.md").read_text(encoding="utf-8") == "two, new"
+    assert not (docs / "old").exists()
+    assert set(read_manifest(docs)) == set(files)
