@@ -437,6 +437,8 @@ def _resolve_lists(text: str, mentions: list[_Mention]) -> None:
     """Group enumerations; promote bare 吉林 / 长白山 inside them; damp long lists."""
     g = _gaz()
     listed = [m for m in mentions if m.kind in ("place", "inst", "jilin", "list_only")]
+    if not listed:
+        return
     # items: mentions joined without a gap (长春市宽城区 is one item)
     items: list[list[_Mention]] = []
     for m in listed:
@@ -445,7 +447,8 @@ def _resolve_lists(text: str, mentions: list[_Mention]) -> None:
         else:
             items.append([m])
     for item in items:
-        _resolve_item(item)
+        if len(item) > 1:
+            _resolve_item(item)
     groups: list[list[list[_Mention]]] = []
     for item in items:
         if groups:
@@ -459,6 +462,8 @@ def _resolve_lists(text: str, mentions: list[_Mention]) -> None:
         if len(group) >= LIST_MIN_ITEMS:
             for m in flat:
                 m.factor *= LIST_FACTOR
+        if not any(m.kind in ("jilin", "list_only") for m in flat):
+            continue  # only these two depend on the list they are in
         places = [m for m in flat if m.kind == "place" and m.name]
         has_peer = any(_is_peer(g.entries[m.name]) for m in places if m.name in g.entries)
         start, end = group[0][0].start, group[-1][-1].end

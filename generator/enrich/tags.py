@@ -42,6 +42,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import yaml
@@ -187,6 +188,7 @@ def _jieba_tokenizer():
     return tok
 
 
+@cache  # one function per tokenizer: _select remembers word facts per has_word
 def _jieba_has_word(tok) -> Callable[[str], bool]:
     freq = tok.FREQ
 
@@ -244,19 +246,24 @@ def _rjieba_cut() -> tuple[Callable[[str], list[str]], Callable[[str], bool]]:
     # other ASCII character outside [A-Za-z0-9] is a token of its own.
     maybe_joined = re.compile(r"[+#&._%\-]").search
 
+    def needs_split(w: str) -> bool:
+        return len(w) > 1 and w.isascii() and not simple(w) and not has_word(w) and bool(w.strip())
+
     def cut_like_jieba(text: str) -> list[str]:
         words = cut(text, True)
         if maybe_joined(text) is None:
             return words
-        out: list[str] | None = None
-        for i, w in enumerate(words):
-            if len(w) > 1 and w.isascii() and not simple(w) and not has_word(w) and w.strip():
-                if out is None:
-                    out = words[:i]
+        # Only an ASCII token can need splitting; there are few, and filter() finds them in C.
+        joined = {w for w in set(filter(str.isascii, words)) if needs_split(w)}
+        if not joined:
+            return words
+        out: list[str] = []
+        for w in words:
+            if w in joined:
                 out.extend(x for x in split(w) if x)
-            elif out is not None:
+            else:
                 out.append(w)
-        return words if out is None else out
+        return out
 
     return cut_like_jieba, has_word
 
@@ -382,21 +389,26 @@ def _tfidf(counts: dict[str, int]) -> list[tuple[str, float]]:
     stopwords), same arithmetic (``count * (idf / total)``), unsorted.
     """
     known = _WORD_IDF
-    kept = []
-    for w, c in counts.items():
-        idf = known.get(w, _UNSEEN)
-        if idf is _UNSEEN:
-            idf = known[w] = _word_idf(w)
-        if idf is not None:
-            kept.append((w, c, idf))
+    kept = [(w, c, idf) for w, c in counts.items() if (idf := known[w]) is not None]
     if not kept:
         return []
     total = float(sum(c for _, c, _ in kept))
     return [(w, float(c) * (idf / total)) for w, c, idf in kept]
 
 
-_UNSEEN = object()
-_WORD_IDF: dict[str, float | None] = {}  # _word_idf, remembered per process
+class _Memo(dict):
+    """A dict that computes a missing value with ``make(key)`` and keeps it.
+
+    One lookup per hit, and the hits are plain C dict lookups.
+    """
+
+    def __init__(self, make: Callable) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = self.make(key)
+        return value
 
 
 def _word_idf(word: str) -> float | None:
@@ -405,6 +417,9 @@ def _word_idf(word: str) -> float | None:
         return None
     idf, median = _idf()
     return idf.get(word, median)
+
+
+_WORD_IDF: dict[str, float | None] = _Memo(_word_idf)  # remembered per process
 
 
 def is_number_token(word: str) -> bool:
@@ -467,8 +482,11 @@ def _name_in_text(word: str, has_word: Callable[[str], bool], text: str) -> bool
 
 @cache
 def _surname_then_two() -> re.Pattern[str]:
-    """Finds the two characters after each common surname character (overlapping)."""
-    return re.compile("(?<=[" + "".join(sorted(_common_surnames())) + "])(?=(..))", re.DOTALL)
+    """Finds the two characters after each common surname character.
+
+    Only the surname character is consumed, so every one of them is found.
+    """
+    return re.compile("[" + "".join(sorted(_common_surnames())) + "](?=(..))", re.DOTALL)
 
 
 def _after_surnames(text: str) -> set[str]:
@@ -491,7 +509,7 @@ class _Word:
 
     usable: bool  # False: never a tag (not allowed, a name by itself, its tag not allowed)
     known: bool  # in jieba's dictionary or the user dictionary
-    name_shape: bool  # 2–3 ideographs: may be part of a name in its text
+    name_head: str  # 2–3 ideographs (may be a name in its text): the first two; else ""
     tag: str | None  # its canonical form; None: that depends on the article's candidates
 
 
@@ -504,12 +522,20 @@ def _word_facts(word: str, has_word: Callable[[str], bool]) -> _Word:
         and not _name_by_itself(word, has_word)
         and (tag is None or allowed_tag(tag))
     )
-    return _Word(usable, has_word(word), _NAME_SHAPE(word) is not None, tag)
+    name_head = word[:2] if _NAME_SHAPE(word) is not None else ""
+    return _Word(usable, has_word(word), name_head, tag)
 
 
 # _word_facts per tokenizer (has_word), remembered per process: the words of a
 # newspaper repeat from article to article.
 _WORD_FACTS: dict[Callable[[str], bool], dict[str, _Word]] = {}
+
+
+def _facts(has_word: Callable[[str], bool]) -> dict[str, _Word]:
+    facts = _WORD_FACTS.get(has_word)
+    if facts is None:
+        facts = _WORD_FACTS[has_word] = _Memo(lambda word: _word_facts(word, has_word))
+    return facts
 
 
 def _select(
@@ -545,13 +571,11 @@ def _select(
     inside = "\x00".join(sorted(excluded))
     masked: str | None = None  # text with every excluded word blanked out
     candidates: frozenset[str] | None = None  # all weighted words, for aliases.canonical
-    facts = _WORD_FACTS.setdefault(has_word, {})
+    facts = _facts(has_word)
     after_surnames = _after_surnames(text)
     kept: list[tuple[float, str, str]] = []
     for word, weight in weighted:
-        fact = facts.get(word)
-        if fact is None:
-            fact = facts[word] = _word_facts(word, has_word)
+        fact = facts[word]
         if not fact.usable or word in excluded:
             continue
         if not fact.known and counts.get(word, 0) < MIN_COUNT_UNKNOWN:
@@ -567,12 +591,13 @@ def _select(
                     masked = masked.replace(container, "\x00")
             if word not in masked:  # only ever seen inside an excluded word
                 continue
-        if fact.name_shape and word[:2] in after_surnames and _name_in_text(word, has_word, text):
+        # name_head "" is never in after_surnames
+        if fact.name_head in after_surnames and _name_in_text(word, has_word, text):
             continue
         tag = fact.tag
         if tag is None:
             if candidates is None:
-                candidates = frozenset(w for w, _ in weighted)
+                candidates = frozenset(map(itemgetter(0), weighted))
             tag = aliases.canonical(word, candidates)
             if not allowed_tag(tag):
                 continue
@@ -580,14 +605,16 @@ def _select(
             continue
         kept.append((-weight, word, tag))
     kept.sort()  # (-weight, word) is unique: the tag never decides
-    merged: dict[str, float] = {}
+    # Minus the summed weight of each tag: the same floats as summing the
+    # weights and negating (IEEE negation is exact), sortable without a key.
+    negated: dict[str, float] = {}
     for negative, _, tag in kept:
-        merged[tag] = merged.get(tag, 0.0) - negative
-    final = sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:top_k]
+        negated[tag] = negated.get(tag, 0.0) + negative
+    final = sorted(zip(negated.values(), negated.keys(), strict=True))[:top_k]
     if not final:
         return []
-    floor = final[0][1] * MIN_RELATIVE_WEIGHT
-    return [tag for i, (tag, weight) in enumerate(final) if i < MIN_TAGS or weight >= floor]
+    floor = -final[0][0] * MIN_RELATIVE_WEIGHT
+    return [tag for i, (negative, tag) in enumerate(final) if i < MIN_TAGS or -negative >= floor]
 
 
 def extract_tags(
