@@ -124,7 +124,7 @@ def test_fields_converted_together_equal_each_converted_alone(archive) -> None:
     simplified, _ = overrides("s2t")[0]
     for a in archive.articles:
         fields: list[str] = []
-        record(a, lambda text: fields.append(text) or text)
+        record(a, lambda text, seen=fields: seen.append(text) or text)
         fields += [
             simplified,
             f"{simplified}发展",
