@@ -26,6 +26,7 @@ import argparse
 import ctypes
 import ctypes.util
 import gc
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -314,5 +315,23 @@ def main(argv: list[str] | None = None) -> int:
         raise
 
 
+def exit_now(code: int) -> None:
+    """End the process without tearing down its heap object by object.
+
+    After a 10,000-article run that teardown takes about half a second and
+    does nothing: every file is written and closed, every pool joined.
+    Deleting the replaced trees is waited for first (``publish.finish``).
+    """
+    from .publish import finish
+
+    finish()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # reader gone (``| head``) or stream closed
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())
