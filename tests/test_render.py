@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import markdown
 import pytest
@@ -204,3 +205,36 @@ def test_related_articles_match_plain_counting(archive) -> None:
         for a in site.by_date:
             assert [r.id for r in related(a, site)] == _related_by_counting(a, site)
     assert any(related(a, sites[0]) for a in archive.articles)
+
+
+def test_every_article_list_of_a_generated_page_renders_as_a_list() -> None:
+    """A line of links just above an article list (按日, 历年今日 …) must not swallow
+    the list into its paragraph: every page's ``- [`` lines become list items."""
+    from generator.render import render_archive
+    from generator.settings import load_settings
+
+    articles = []
+    for i, day in enumerate(("2022-03-05", "2023-03-05", "2023-03-07", "2023-04-01")):
+        a = Article(
+            title=f"新闻{i}",
+            paragraphs=["正文。"],
+            sources=[Source("x.txt", 1, 2)],
+            date=day,
+            date_precision="day",
+            tags=["标签"],
+            cities=["长春"],
+            places=["长春"],
+        )
+        a.id = f"{day.replace('-', '')}-0000abc{i}"
+        articles.append(a)
+    settings = load_settings(Path(__file__).resolve().parent.parent, None)
+    files = render_archive(articles, [], settings)
+    checked = 0
+    for path, text in files.items():
+        if not path.endswith(".md") or "\n- [" not in text:
+            continue
+        body = text.split("---", 2)[2] if text.startswith("---") else text
+        items = sum(1 for line in body.splitlines() if line.startswith("- ["))
+        assert render_markdown(body).count("<li>") >= items, path
+        checked += 1
+    assert checked >= 8 and "dates/2023-03.md" in files
