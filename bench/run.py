@@ -97,7 +97,16 @@ def machine() -> dict:
     except OSError:
         pass
     versions = {}
-    for mod in ("mkdocs", "material", "pagefind", "jieba", "rjieba"):
+    # Python-Markdown and pymdown-extensions decide much of an MkDocs build's time
+    for mod in (
+        "mkdocs",
+        "material",
+        "markdown",
+        "pymdown-extensions",
+        "pagefind",
+        "jieba",
+        "rjieba",
+    ):
         try:
             from importlib.metadata import version
 
