@@ -127,19 +127,26 @@ def test_every_article_has_one_page_and_every_index_link_resolves(archive) -> No
             assert resolved in files, (path, target)
 
 
+def _dated(day: str, title: str, article_id: str, **fields) -> Article:
+    """A one-paragraph article of ``day`` with its id set."""
+    a = Article(
+        title=title,
+        paragraphs=["正文。"],
+        sources=[Source("x.txt", 1, 2)],
+        date=day,
+        date_precision="day",
+        **fields,
+    )
+    a.id = article_id
+    return a
+
+
 def test_same_day_in_other_years_keeps_the_article_list_a_list() -> None:
     """A day page with 历年今日 links still renders its articles as an HTML list."""
-    articles = []
-    for day in ("2022-03-05", "2023-03-05"):
-        a = Article(
-            title=f"{day}的新闻",
-            paragraphs=["正文。"],
-            sources=[Source("x.txt", 1, 2)],
-            date=day,
-            date_precision="day",
-        )
-        a.id = f"{day.replace('-', '')}-0000abcd"
-        articles.append(a)
+    articles = [
+        _dated(day, f"{day}的新闻", f"{day.replace('-', '')}-0000abcd")
+        for day in ("2022-03-05", "2023-03-05")
+    ]
     renderer = Renderer(Site(articles, {}, {}, {}))
     renderer.env.globals.update(
         cite_gb=lambda a: "引用", cite_bib=lambda a: "@article{x}", settings_feed_size=1
@@ -173,14 +180,7 @@ def _related_by_counting(article: Article, site: Site, limit: int = 5) -> list[s
 
 
 def _with(i: int, **fields) -> Article:
-    base = {
-        "title": f"文章{i}",
-        "paragraphs": ["正文。"],
-        "id": f"2023010{i % 9 + 1}-{i:08x}",
-        "date": f"2023-01-0{i % 9 + 1}",
-        "sources": [Source("a.txt", 1, 2)],
-    }
-    return Article(**{**base, **fields})
+    return _dated(f"2023-01-0{i % 9 + 1}", f"文章{i}", f"2023010{i % 9 + 1}-{i:08x}", **fields)
 
 
 def test_related_articles_match_plain_counting(archive) -> None:
@@ -213,20 +213,18 @@ def test_every_article_list_of_a_generated_page_renders_as_a_list() -> None:
     from generator.render import render_archive
     from generator.settings import load_settings
 
-    articles = []
-    for i, day in enumerate(("2022-03-05", "2023-03-05", "2023-03-07", "2023-04-01")):
-        a = Article(
-            title=f"新闻{i}",
-            paragraphs=["正文。"],
-            sources=[Source("x.txt", 1, 2)],
-            date=day,
-            date_precision="day",
+    days = ("2022-03-05", "2023-03-05", "2023-03-07", "2023-04-01")
+    articles = [
+        _dated(
+            day,
+            f"新闻{i}",
+            f"{day.replace('-', '')}-0000abc{i}",
             tags=["标签"],
             cities=["长春"],
             places=["长春"],
         )
-        a.id = f"{day.replace('-', '')}-0000abc{i}"
-        articles.append(a)
+        for i, day in enumerate(days)
+    ]
     settings = load_settings(Path(__file__).resolve().parent.parent, None)
     files = render_archive(articles, [], settings)
     checked = 0
