@@ -100,10 +100,6 @@ class Site:
         return dated + sorted((a for a in self.articles if not a.date), key=lambda a: a.id)
 
     @cached_property
-    def by_id(self) -> dict[str, Article]:
-        return {a.id: a for a in self.articles}
-
-    @cached_property
     def date_key(self) -> dict[str, int]:
         """Article id → its date as a number (20230207), for "newest first"."""
         return {a.id: int((a.date or "0").replace("-", "")[:8] or 0) for a in self.articles}
@@ -130,18 +126,6 @@ class Site:
             return list(dict.fromkeys(found))
 
         return self._group(keys)
-
-    @cached_property
-    def tag_ids(self) -> dict[str, tuple[str, ...]]:
-        return {k: tuple(a.id for a in v) for k, v in self.tag_index.items()}
-
-    @cached_property
-    def city_ids(self) -> dict[str, tuple[str, ...]]:
-        return {k: tuple(a.id for a in v) for k, v in self.city_index.items()}
-
-    @cached_property
-    def mention_ids(self) -> dict[str, tuple[str, ...]]:
-        return {k: tuple(a.id for a in v) for k, v in self.mention_index.items()}
 
     @cached_property
     def mention_index(self) -> dict[str, list[Article]]:
@@ -255,19 +239,19 @@ class RelatedIndex:
         """The index of ``site``'s articles, tags and places."""
         position = {a.id: i for i, a in enumerate(site.by_date)}
 
-        def positions(ids: Iterable[str]) -> np.ndarray:
-            return np.fromiter((position[i] for i in ids), dtype=np.int64)
+        def positions(articles: Iterable[Article]) -> np.ndarray:
+            return np.fromiter((position[a.id] for a in articles), dtype=np.int64)
 
         tags = {
-            tag: positions(ids)
-            for tag, ids in site.tag_ids.items()
-            if len(ids) <= RELATED_MAX_SHARED
+            tag: positions(found)
+            for tag, found in site.tag_index.items()
+            if len(found) <= RELATED_MAX_SHARED
         }
         places = {}
-        for place in dict.fromkeys([*site.city_ids, *site.mention_ids]):
-            main, mentions = site.city_ids.get(place, ()), site.mention_ids.get(place, ())
+        for place in dict.fromkeys([*site.city_index, *site.mention_index]):
+            main, mentions = site.city_index.get(place, []), site.mention_index.get(place, [])
             if len(main) + len(mentions) <= RELATED_MAX_SHARED:
-                places[place] = positions((*main, *mentions))
+                places[place] = positions(main + mentions)
         date_key = np.array([site.date_key[a.id] for a in site.by_date], dtype=np.int64)
         id_rank = np.empty(len(site.by_date), dtype=np.int64)
         id_rank[np.argsort(np.array([a.id for a in site.by_date]), kind="stable")] = np.arange(
@@ -344,7 +328,6 @@ class Renderer:
             summary=summary,
             article_path=article_path,
             KINDS=KINDS,
-            item_md=self.article_item,
             items_md=self.article_items,
         )
         self._items: dict[int, tuple[str, str, str]] = {}

@@ -163,14 +163,17 @@ def _related_by_counting(article: Article, site: Site, limit: int = 5) -> list[s
 
     from generator.render import RELATED_MAX_SHARED
 
+    def ids(index: dict[str, list[Article]], key: str) -> list[str]:
+        return [a.id for a in index.get(key, [])]
+
     scores: Counter[str] = Counter()
     for tag in article.tags:
-        others = site.tag_ids.get(tag, ())
+        others = ids(site.tag_index, tag)
         if len(others) <= RELATED_MAX_SHARED:
             scores.update(others)
             scores.update(others)
     for place in article.cities + article.places:
-        main, mentions = site.city_ids.get(place, ()), site.mention_ids.get(place, ())
+        main, mentions = ids(site.city_index, place), ids(site.mention_index, place)
         if len(main) + len(mentions) <= RELATED_MAX_SHARED:
             scores.update(main)
             scores.update(mentions)
