@@ -91,7 +91,11 @@ FULL_TEXT = ("articles/",)
 # Raw source pages repeat the articles' text; reporters and single days are
 # reached from the articles (their names and dates are in every record).
 SKIP = ("sources/", "assets/", "data/", "reporters/")
-SKIP_RE = re.compile(r"^dates/\d{4}-\d{2}-\d{2}\.md$")
+# Day pages, and the later pages of a long list (``cities/changchun/2.md``):
+# the list's first page stands for it in search (they say ``search: exclude``).
+SKIP_RE = re.compile(
+    r"^dates/\d{4}-\d{2}-\d{2}\.md$|^(?:tags|cities|dates|topics|papers)/.+/\d+\.md$"
+)
 INDEX_PAGES = ("tags/", "cities/", "dates/", "papers/", "topics/", "index.md")
 INTRO_CHARS = 200
 # Memory of one Pagefind run (measured, Pagefind 1.5.2): ≈ 53 KB per record plus
@@ -315,6 +319,11 @@ def record_for(rel: str, markdown: str) -> Record | None:
     return Record(url, title, _md_text(re.sub(r"^#+ ", "", after, flags=re.M)), kind="page")
 
 
+def skipped(rel: str) -> bool:
+    """Whether docs page ``rel`` is left out of the served search."""
+    return rel.startswith(SKIP) or SKIP_RE.match(rel) is not None
+
+
 def records(docs: Path) -> list[Record]:
     """Records of every indexed page of a generated docs folder (``docs/``, ``docs-hant/``).
 
@@ -324,7 +333,7 @@ def records(docs: Path) -> list[Record]:
     found: list[Record] = []
     for path in sorted(docs.rglob("*.md")):
         rel = path.relative_to(docs).as_posix()
-        if rel.startswith(SKIP) or SKIP_RE.match(rel):
+        if skipped(rel):
             continue
         rec = record_for(rel, path.read_text(encoding="utf-8"))
         if rec:

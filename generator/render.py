@@ -260,6 +260,59 @@ class RelatedIndex:
         return cls(tags, places, position, date_key, id_rank)
 
 
+PAGE_SIZE = 100  # articles per list page; a longer list goes on over numbered pages
+
+
+def page_path(first: str, number: int) -> str:
+    """Docs path of page ``number`` of the list whose first page is ``first``:
+    ``cities/changchun.md``, then ``cities/changchun/2.md``, ``…/3.md``.
+
+    The first page keeps the list's own path, so a link to a city, tag or
+    month never breaks as its list grows.
+    """
+    return first if number == 1 else f"{first.removesuffix('.md')}/{number}.md"
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page sits in a list cut into pages of ``PAGE_SIZE`` articles.
+
+    Holds the first page's path rather than every page's, so a page's
+    context (and its cache key) stays the same size however long the list.
+    """
+
+    number: int  # this page, from 1
+    count: int  # pages in all
+    first_path: str  # the list's first page
+    first: int  # position of this page's first article in the whole list, from 1
+    last: int  # position of its last article
+    total: int  # articles in the whole list
+
+    def path(self, number: int) -> str:
+        """Docs path of page ``number`` of this list."""
+        return page_path(self.first_path, number)
+
+    @property
+    def suffix(self) -> str:
+        """What a later page adds to the list's title: ``（第 2 页）``."""
+        return "" if self.number == 1 else f"（第 {self.number} 页）"
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and ``around`` either side
+        of this one, ``None`` where numbers are left out (a list of 1,000
+        pages gets a few links, not 1,000)."""
+        shown = sorted(
+            {1, self.count, *range(self.number - around, self.number + around + 1)}
+            & set(range(1, self.count + 1))
+        )
+        out: list[int | None] = []
+        for n in shown:
+            if out and n != out[-1] + 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
 @lru_cache(maxsize=1 << 18)
 def _link(target: str, here: str) -> str:
     """URL of docs path ``target`` relative to folder ``here`` (both clean,
@@ -388,6 +441,27 @@ class Renderer:
             return
         self._store(path, self._render(path, template, context), k)
 
+    def paged(
+        self,
+        path: str,
+        template: str,
+        items: list[Article],
+        first: dict | None = None,
+        **context,
+    ) -> None:
+        """``page`` for a list of articles: one page per ``PAGE_SIZE`` of them,
+        the first at ``path``, each with ``items`` (its share) and ``pager``.
+        ``first``: context only the first page shows (``None`` on later pages)."""
+        first = first or {}
+        later = dict.fromkeys(first)
+        count = max(1, -(-len(items) // PAGE_SIZE))
+        for number in range(1, count + 1):
+            start = (number - 1) * PAGE_SIZE
+            chunk = items[start : start + PAGE_SIZE]
+            pager = Pager(number, count, path, start + 1, start + len(chunk), len(items))
+            own = first if number == 1 else later
+            self.page(pager.path(number), template, items=chunk, pager=pager, **own, **context)
+
     def _store(self, path: str, text: str, k: bytes | None) -> None:
         self.files[path] = text
         if k is not None:
@@ -460,24 +534,10 @@ class Renderer:
                 for c, n in site.city_index.items()
                 if site.cities.get(c, {}).get("parent") == city
             ]
-            self.page(
-                site.city_path(city),
-                "city.md.j2",
-                city=city,
-                items=items,
-                mentions=site.mention_index.get(city, []),
-                counties=counties,
-            )
+            self.city(city, items, site.mention_index.get(city, []), counties)
         for city, items in site.mention_index.items():
             if city not in site.city_index:
-                self.page(
-                    site.city_path(city),
-                    "city.md.j2",
-                    city=city,
-                    items=[],
-                    mentions=items,
-                    counties=[],
-                )
+                self.city(city, [], items, [])
         self.render_dates()
         self.page("reporters/index.md", "reporters_index.md.j2")
         self.listing(site.reporter_index, site.reporter_path, "记者", "reporters/index.md")
@@ -489,47 +549,87 @@ class Renderer:
         return self.files
 
     def listing(self, index: dict[str, list[Article]], path_of, kind: str, up: str) -> None:
-        """One list page per key of ``index`` (a tag, reporter, paper or topic)."""
+        """One list (of pages) per key of ``index`` (a tag, reporter, paper or topic)."""
         for name, items in index.items():
-            self.page(
+            self.paged(
                 path_of(name),
                 "list.md.j2",
+                items,
                 heading=f"{kind}：{name}",
-                kind=kind,
-                items=items,
                 up=up,
+                up_label=f"返回{kind}索引",
             )
+
+    def city(
+        self, city: str, items: list[Article], mentions: list[Article], counties: list
+    ) -> None:
+        """A city's pages: its main reports, then the articles that mention it.
+
+        Mentions are listed on the first page; more than ``PAGE_SIZE`` of them
+        get a list of their own (``cities/changchun/mentions.md``), linked from it.
+        """
+        path = self.site.city_path(city)
+        mentions_path = None
+        if len(mentions) > PAGE_SIZE:
+            mentions_path = f"{path.removesuffix('.md')}/mentions.md"
+            self.paged(
+                mentions_path,
+                "list.md.j2",
+                mentions,
+                heading=f"提及{city}的文章",
+                up=path,
+                up_label=f"返回{city}",
+            )
+        self.paged(
+            path,
+            "city.md.j2",
+            items,
+            first={
+                "counties": counties,
+                "mentions": [] if mentions_path else mentions,
+                "mentions_path": mentions_path,
+            },
+            city=city,
+            mentions_total=len(mentions),
+        )
 
     def render_dates(self) -> None:
         site = self.site
         self.page("dates/index.md", "dates_index.md.j2", calendar=calendar(site))
         for year, items in site.year_index.items():
             months = {m: len(v) for m, v in sorted(site.month_index.items()) if m.startswith(year)}
-            self.page(
+            self.paged(
                 f"dates/{year}.md",
                 "date_year.md.j2",
+                items,
+                first={"months": months, "calendar": calendar(site, year)},
                 year=year,
-                items=items,
-                months=months,
-                calendar=calendar(site, year),
             )
         for month, items in site.month_index.items():
             days = {d: len(v) for d, v in sorted(site.day_index.items()) if d.startswith(month)}
-            self.page(f"dates/{month}.md", "date_month.md.j2", month=month, items=items, days=days)
+            month_only = sum(a.date_precision == "month" for a in items)
+            self.paged(
+                f"dates/{month}.md",
+                "date_month.md.j2",
+                items,
+                month=month,
+                days=days,
+                month_only=month_only,
+            )
         by_day_of_year: dict[str, list[str]] = defaultdict(list)  # "02-07" → its dates
         for day in sorted(site.day_index):
             by_day_of_year[day[5:]].append(day)
         for day, items in site.day_index.items():
             same_day = [d for d in by_day_of_year[day[5:]] if d != day]
-            self.page(f"dates/{day}.md", "date_day.md.j2", day=day, items=items, same_day=same_day)
+            self.paged(f"dates/{day}.md", "date_day.md.j2", items, day=day, same_day=same_day)
         undated = [a for a in site.by_date if not a.date]
-        self.page(
+        self.paged(
             "dates/undated.md",
             "list.md.j2",
+            undated,
             heading="日期不详的文章",
-            kind="日期",
-            items=undated,
             up="dates/index.md",
+            up_label="返回日期索引",
         )
 
 

@@ -239,3 +239,83 @@ def test_every_article_list_of_a_generated_page_renders_as_a_list() -> None:
         assert render_markdown(body).count("<li>") >= items, path
         checked += 1
     assert checked >= 8 and "dates/2023-03.md" in files
+
+
+def test_pager_window_links_a_few_pages_of_a_long_list() -> None:
+    from generator.render import Pager, page_path
+
+    def window(number: int, count: int) -> list[int | None]:
+        return Pager(number, count, "tags/x.md", 1, 1, 1).window()
+
+    assert window(1, 1) == [1]
+    assert window(1, 50) == [1, 2, 3, None, 50]
+    assert window(25, 50) == [1, None, 23, 24, 25, 26, 27, None, 50]
+    assert window(4, 5) == [1, 2, 3, 4, 5]
+    assert page_path("cities/changchun.md", 1) == "cities/changchun.md"
+    assert page_path("cities/changchun.md", 3) == "cities/changchun/3.md"
+
+
+def _listed(path: str, text: str) -> list[str]:
+    """The articles a page lists, as docs paths (links resolved from ``path``)."""
+    import posixpath
+
+    here = posixpath.dirname(path)
+    return [
+        posixpath.normpath(posixpath.join(here, link))
+        for link in re.findall(r"^- \[.*?\]\(([^)]+)\)", text, re.M)
+    ]
+
+
+def test_long_lists_are_cut_into_pages_that_list_every_article_once(archive, monkeypatch) -> None:
+    """With 3 articles a page, every list of the bundled corpus (cities, tags,
+    dates, papers …) lists the same articles as on one page; the first page
+    keeps the list's path, later pages follow it and are left out of search."""
+    import posixpath
+
+    from generator import pagefind, render
+    from generator.settings import load_settings
+
+    settings = load_settings(Path(__file__).resolve().parent.parent, None)
+    whole = render.render_archive(archive.articles, archive.pages, settings)
+    monkeypatch.setattr(render, "PAGE_SIZE", 3)
+    paged = render.render_archive(archive.articles, archive.pages, settings)
+
+    assert set(whole) <= set(paged)  # no list page moved
+    later = [p for p in paged if re.search(r"/\d+\.md$", p) and not p.startswith("articles/")]
+    assert len(later) >= 10  # the bundled corpus has lists of more than 3 articles
+
+    def chain(first: str) -> list[str]:
+        pages, n = [first], 2
+        while (nxt := render.page_path(first, n)) in paged:
+            pages.append(nxt)
+            n += 1
+        return pages
+
+    checked = 0
+    for path, text in whole.items():
+        if not path.endswith(".md") or path.startswith(("articles/", "sources/")):
+            continue
+        if path in ("index.md",) or path.endswith("/index.md"):
+            continue
+        expected = _listed(path, text)
+        if len(expected) <= 3:
+            continue
+        pages = chain(path)
+        mentions = f"{path.removesuffix('.md')}/mentions.md"
+        if mentions in paged:
+            pages += chain(mentions)
+        got = [a for p in pages for a in _listed(p, paged[p])]
+        assert sorted(got) == sorted(expected), path
+        for p in pages:
+            body = paged[p].split("---", 2)[2]
+            items = [line for line in body.splitlines() if line.startswith("- [")]
+            assert render_markdown(body).count("<li>") >= len(items), p
+            for link in re.findall(r'<nav class="archive-pages"[^>]*>.*?</nav>', body):
+                for href in re.findall(r'href="([^"]+)"', link):
+                    target = posixpath.normpath(posixpath.join(posixpath.dirname(p), href))
+                    assert target.removesuffix(".html") + ".md" in paged, (p, href)
+            is_later = p != pages[0] and not p.endswith("/mentions.md")
+            assert ("search:\n  exclude: true" in paged[p]) == is_later, p
+            assert pagefind.skipped(p) == (is_later or pagefind.skipped(pages[0])), p
+        checked += 1
+    assert checked >= 10
