@@ -33,6 +33,7 @@ from pathlib import Path
 
 from . import cache, export, merge, pages, read, render
 from .enrich import enrich
+from .enrich import warm_worker as enrich_worker
 from .model import Article, Problem
 from .progress import Progress
 from .settings import Settings, load_settings
@@ -64,20 +65,21 @@ def process(
     if not corpus.is_dir():  # a mistyped --corpus must not empty the archive
         raise ValueError(f"{corpus}: corpus directory not found; nothing was written")
     caches = caches or cache.disabled()
-    with progress.stage("read") as s:
-        files, problems = read.read_files(corpus, caches["meta"])
-        s["count"] = len(files)
-    with progress.stage("clean+split") as s:  # per file: decode, clean, split
-        results = pages.process_files(files, caches["pages"], workers)
-        problems += [p for r in results for p in r.problems]
-        fragments = [a for r in results for a in r.fragments]
-        s["count"] = len(fragments)
-    with progress.stage("merge") as s:
-        articles, merges = merge.merge(fragments, caches["words"])
-        s["count"] = len(articles)
-    with progress.stage("enrich") as s:
-        articles = enrich(articles, workers, caches)
-        s["count"] = len(articles)
+    with enrich_worker(caches, workers) as warm:  # loads the tokenizer while we read and merge
+        with progress.stage("read") as s:
+            files, problems = read.read_files(corpus, caches["meta"])
+            s["count"] = len(files)
+        with progress.stage("clean+split") as s:  # per file: decode, clean, split
+            results = pages.process_files(files, caches["pages"], workers)
+            problems += [p for r in results for p in r.problems]
+            fragments = [a for r in results for a in r.fragments]
+            s["count"] = len(fragments)
+        with progress.stage("merge") as s:
+            articles, merges = merge.merge(fragments, caches["words"])
+            s["count"] = len(articles)
+        with progress.stage("enrich") as s:
+            articles = enrich(articles, workers, caches, warm)
+            s["count"] = len(articles)
     # Problems are about the input; an article's own quality warnings (text gaps)
     # are shown by `check`, on its page and in the export, and do not fail --strict.
     return Archive(articles, [r.page for r in results if r.page], problems, merges)

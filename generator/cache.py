@@ -28,7 +28,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -117,6 +117,11 @@ class Memo:
         self.misses += 1
         self._new[k] = pickle.dumps(value, protocol=5)
 
+    @property
+    def stored(self) -> int:
+        """How many results the memo had when this run began."""
+        return len(self._old)
+
     def get(self, k: bytes, compute: Callable[[], T]) -> T:
         """The stored result for ``k``, or ``compute()`` stored under it."""
         found, value = self.lookup(k)
@@ -145,12 +150,14 @@ def map_cached(
     keys: list[bytes],
     workers: int | None = None,
     parallel_from: int = 64,
+    warm: Executor | None = None,
 ) -> list[T]:
     """``[fn(job) for job in jobs]``, taking stored results by ``keys`` from ``memo``.
 
     The jobs that miss are run on ``workers`` processes (default: every core)
-    when there are at least ``parallel_from`` of them; ``fn`` must be a
-    module-level function. Results come back in the order of ``jobs``.
+    when there are at least ``parallel_from`` of them, else on ``warm`` (a
+    worker that has loaded what ``fn`` needs) if given, else here; ``fn`` must
+    be a module-level function. Results come back in the order of ``jobs``.
     """
     results: list[Any] = []
     todo: list[int] = []
@@ -165,6 +172,8 @@ def map_cached(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             chunk = max(1, min(64, len(missing) // (workers * 4)))
             computed = list(pool.map(fn, missing, chunksize=chunk))
+    elif warm is not None and missing:
+        computed = list(warm.map(fn, missing))
     else:
         computed = [fn(job) for job in missing]
     for i, value in zip(todo, computed, strict=True):

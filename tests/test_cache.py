@@ -177,3 +177,45 @@ def test_pages_rendered_on_two_processes_equal_one(monkeypatch):
     monkeypatch.setattr(render, "CHUNK", 3)
     assert pages(2) == one
     assert all(one.values())
+
+
+def test_a_rebuild_computes_its_few_misses_on_the_warm_worker(tmp_path):
+    """On a rebuild, the subjects of the few changed articles are computed by a
+    worker that loaded the tokenizer while the earlier stages ran: same result."""
+    import os
+
+    from generator import parallel
+    from generator.enrich import _subjects, warm_worker
+
+    if not parallel.can_fork():
+        pytest.skip("needs fork")
+    with warm_worker(cache.Caches(tmp_path), workers=2) as warm:
+        assert warm is None  # a first build: every article misses, all cores work
+    caches = cache.Caches(tmp_path)
+    caches["subjects"].put(b"stored", ([], [], [], []))
+    caches.save()
+    job = (
+        "珲春",
+        "珲春口岸",
+        ["吉林省珲春市口岸通关量创新高。", "长春市企业加快对接合作。"],
+        None,
+        None,
+        [],
+    )
+    caches = cache.Caches(tmp_path)
+    with warm_worker(caches, workers=1) as warm:
+        assert warm is None  # one core: nothing to overlap with
+    with warm_worker(caches, workers=2) as warm:
+        assert warm is not None
+        got = cache.map_cached(caches["subjects"], _subjects, [job], [b"new"], 2, 400, warm)
+        # the miss ran on the worker, not here
+        assert cache.map_cached(cache.Memo(None), _pid, [0], [b"p"], 2, 400, warm) != [os.getpid()]
+    assert got == [_subjects(job)]
+    assert got[0][0] == ["珲春"]
+    assert caches["subjects"].misses == 1
+
+
+def _pid(_job: object) -> int:
+    import os
+
+    return os.getpid()
