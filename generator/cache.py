@@ -28,11 +28,13 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
+
+from .parallel import WarmWorker
 
 T = TypeVar("T")
 PACKAGE = Path(__file__).resolve().parent
@@ -150,7 +152,7 @@ def map_cached(
     keys: list[bytes],
     workers: int | None = None,
     parallel_from: int = 64,
-    warm: Executor | None = None,
+    warm: WarmWorker | None = None,
 ) -> list[T]:
     """``[fn(job) for job in jobs]``, taking stored results by ``keys`` from ``memo``.
 
@@ -173,7 +175,7 @@ def map_cached(
             chunk = max(1, min(64, len(missing) // (workers * 4)))
             computed = list(pool.map(fn, missing, chunksize=chunk))
     elif warm is not None and missing:
-        computed = list(warm.map(fn, missing))
+        computed = warm.map(fn, missing)
     else:
         computed = [fn(job) for job in missing]
     for i, value in zip(todo, computed, strict=True):

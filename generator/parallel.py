@@ -96,3 +96,55 @@ def shared_map(
             conn.close()
         gc.unfreeze()
     return results
+
+
+class WarmWorker:
+    """A fork that runs ``setup`` at once, then ``fn(job)`` for the jobs it is sent.
+
+    For work whose setup is costly (a tokenizer to load) but which may turn
+    out to be small: the setup runs on another core while this process does
+    something else, and the jobs then cost only themselves. ``close`` kills
+    the fork, whatever it is doing; a caller that ends with ``os._exit`` must
+    close it first, or the fork outlives it.
+    """
+
+    def __init__(self, setup: Callable[[], None]) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child_end = ctx.Pipe()
+        self._proc = ctx.Process(target=_serve, args=(setup, child_end, self._conn), daemon=True)
+        self._proc.start()
+        child_end.close()
+
+    def map(self, fn: Callable[[object], T], jobs: list) -> list[T]:
+        """``[fn(job) for job in jobs]`` on the fork (``fn``: a module-level function)."""
+        self._conn.send((fn, jobs))
+        try:
+            status, value = self._conn.recv()
+        except EOFError:
+            raise RuntimeError("the warm worker process died") from None
+        if status != "ok":
+            raise RuntimeError(f"the warm worker process failed:\n{value}")
+        return value
+
+    def close(self) -> None:
+        """End the fork now."""
+        self._proc.kill()
+        self._proc.join()
+        self._conn.close()
+
+
+def _serve(setup: Callable[[], None], conn, parent_end) -> None:
+    parent_end.close()  # so that recv() ends when the parent's end is closed
+    try:
+        setup()
+    except Exception:  # noqa: BLE001, S110 - the jobs then fail and report it themselves
+        pass
+    while True:
+        try:
+            fn, jobs = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("ok", [fn(job) for job in jobs]))
+        except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+            conn.send(("error", traceback.format_exc()))

@@ -210,6 +210,10 @@ def test_a_rebuild_computes_its_few_misses_on_the_warm_worker(tmp_path):
         got = cache.map_cached(caches["subjects"], _subjects, [job], [b"new"], 2, 400, warm)
         # the miss ran on the worker, not here
         assert cache.map_cached(cache.Memo(None), _pid, [0], [b"p"], 2, 400, warm) != [os.getpid()]
+        with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            warm.map(_fail, [0])  # a failure there is raised here
+        process = warm._proc
+    assert not process.is_alive()  # closed with the build: it never outlives it
     assert got == [_subjects(job)]
     assert got[0][0] == ["珲春"]
     assert caches["subjects"].misses == 1
@@ -219,3 +223,7 @@ def _pid(_job: object) -> int:
     import os
 
     return os.getpid()
+
+
+def _fail(_job: object) -> float:
+    return 1 / 0

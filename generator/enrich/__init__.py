@@ -13,24 +13,21 @@ core (``workers``). Results do not depend on the number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from .. import cache
 from ..merge import stable_id
 from ..model import Article
+from ..parallel import WarmWorker, can_fork
 from . import dates, people, places, tags
 
 PARALLEL_FROM = 400  # articles; below this, starting workers costs more than it saves
 
 
 @contextmanager
-def warm_worker(
-    caches: cache.Caches, workers: int | None = None
-) -> Iterator[ProcessPoolExecutor | None]:
+def warm_worker(caches: cache.Caches, workers: int | None = None) -> Iterator[WarmWorker | None]:
     """On a rebuild, a worker process that loads the tokenizer, the IDF table
     and the gazetteer at once, while the stages before ``enrich`` run.
 
@@ -40,19 +37,14 @@ def warm_worker(
     (every article misses: ``enrich`` uses every core) or on one core.
     """
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers < 2 or not caches["subjects"].stored or not _can_fork():
+    if workers < 2 or not caches["subjects"].stored or not can_fork():
         yield None
         return
-    pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork"), _warm_up)
-    pool.submit(int)  # starts the worker; its initializer does the loading
+    warm = WarmWorker(_warm_up)
     try:
-        yield pool
-    finally:  # not waited for: the worker may still be loading if nothing missed
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+        yield warm
+    finally:
+        warm.close()
 
 
 def _warm_up() -> None:
@@ -63,7 +55,7 @@ def enrich(
     articles: list[Article],
     workers: int | None = None,
     caches: cache.Caches | None = None,
-    warm: ProcessPoolExecutor | None = None,
+    warm: WarmWorker | None = None,
 ) -> list[Article]:
     """Fill every metadata field of every article, in place; returns them sorted.
 
@@ -74,14 +66,16 @@ def enrich(
     """
     caches = caches or cache.disabled()
     memo = caches["people"]
+    claims = []
     for a in articles:
-        a.reporters, paper = memo.get(
+        a.reporters, paper, claim = memo.get(
             cache.key("people", a.dateline, a.byline),
             lambda: _people(a.dateline, a.byline),  # noqa: B023
         )
         if paper:
             a.paper = paper
-    people.resolve_paper(articles)
+        claims.append(claim)
+    people.resolve_paper(articles, claims)
     dates.assign_dates(articles, caches["dates"])
     _subjects_all(articles, workers, caches["subjects"], warm)
     taken: set[str] = set()
@@ -97,8 +91,9 @@ def _id_order(a: Article) -> tuple:
     return (a.date or "", a.title, a.text)
 
 
-def _people(dateline: str | None, byline: str | None) -> tuple[list[str], str | None]:
-    """Reporters and paper named in an article's dateline and byline."""
+def _people(dateline: str | None, byline: str | None) -> tuple[list[str], str | None, people.Claim]:
+    """Reporters and paper named in an article's dateline and byline, and
+    what they say about its paper (``people.claim_of``)."""
     found: list[str] = []
     paper = None
     for text in (dateline, byline):
@@ -108,7 +103,8 @@ def _people(dateline: str | None, byline: str | None) -> tuple[list[str], str | 
         if parsed:
             found.extend(parsed.reporters)
             paper = paper or parsed.paper
-    return list(dict.fromkeys(found)), paper
+    reporters = list(dict.fromkeys(found))
+    return reporters, paper, people.claim_of(dateline, byline, reporters)
 
 
 def _dateline_byline(dateline: str):
@@ -132,7 +128,7 @@ def _subjects_all(
     articles: list[Article],
     workers: int | None,
     memo: cache.Memo,
-    warm: ProcessPoolExecutor | None = None,
+    warm: WarmWorker | None = None,
 ) -> None:
     jobs = []
     for a in articles:

@@ -583,33 +583,37 @@ def dateline_head(dateline: str) -> str | None:
 
 
 @dataclass
-class _Claim:
+class Claim:
+    """What an article's own dateline and byline say about its paper."""
+
     paper: str | None  # explicit paper named in byline or dateline
     how: str | None  # paper_source for the explicit paper
     own: bool  # 本报 or a bare 记者: "this paper", to be resolved
     reporters: list[str]
 
 
-def _claim(article: Article) -> _Claim:
-    reporters = list(article.reporters)
+def claim_of(dateline: str | None, byline: str | None, reporters: list[str]) -> Claim:
+    """The ``Claim`` of an article with this dateline, byline and reporters
+    (a pure function of them: ``enrich`` memoises it with the reporters)."""
+    reporters = list(reporters)
     own = False
-    for text in (article.dateline, article.byline):
+    for text in (dateline, byline):
         if not text:
             continue
         dl = parse_dateline(text)
         if dl is not None:
-            byline = dl[2]
+            parsed = dl[2]
             how = f"电头“{dateline_head(text) or text.strip()}”"
         else:
-            byline = parse_byline(text)
+            parsed = parse_byline(text)
             how = f"署名“{byline_prefix(text) or text.strip()}”"
-        if byline and not reporters:
-            reporters = list(byline.reporters)
-        if byline and byline.paper:
-            return _Claim(byline.paper, how, False, reporters)
-        if dl is not None or byline is not None:
+        if parsed and not reporters:
+            reporters = list(parsed.reporters)
+        if parsed and parsed.paper:
+            return Claim(parsed.paper, how, False, reporters)
+        if dl is not None or parsed is not None:
             own = True
-    return _Claim(None, None, own, reporters)
+    return Claim(None, None, own, reporters)
 
 
 def _files(article: Article) -> list[str]:
@@ -620,7 +624,7 @@ def _files(article: Article) -> list[str]:
     return seen
 
 
-def resolve_paper(articles: list[Article]) -> None:
+def resolve_paper(articles: list[Article], claims: list[Claim] | None = None) -> None:
     """Set ``paper`` and ``paper_source`` on every article.
 
     Order of trust: a paper named in the byline or dateline (吉林日报记者,
@@ -628,9 +632,10 @@ def resolve_paper(articles: list[Article]) -> None:
     the one paper the rest of the page points to (other bylines on the same page
     file name it, or the page's 本报 reporters sign with it elsewhere in the
     corpus); then the reporter's own bylines elsewhere. Otherwise None: a paper is
-    never guessed.
+    never guessed. ``claims``: each article's ``claim_of`` (made here if not given).
     """
-    claims = [_claim(a) for a in articles]
+    if claims is None:
+        claims = [claim_of(a.dateline, a.byline, a.reporters) for a in articles]
 
     # Reporter -> papers they sign for by name (newspapers only, not agencies).
     signs_for: dict[str, set[str]] = defaultdict(set)
