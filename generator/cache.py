@@ -40,6 +40,7 @@ T = TypeVar("T")
 PACKAGE = Path(__file__).resolve().parent
 _FORMAT = b"archive-cache-1"
 _LIBRARIES = ("jieba", "rjieba", "opencc", "jinja2", "pyyaml")
+_ORDER = ("meta", "pages", "words", "people", "dates", "subjects", "render", "hant")
 
 
 @cache
@@ -203,8 +204,10 @@ class Caches:
             memo.save()
 
     def stats(self) -> str:
-        """``pages 2340/1, tags …``: hits/misses per memo, for the run summary."""
-        return ", ".join(f"{n} {m.hits}/{m.misses}" for n, m in self._memos.items())
+        """``pages 2340/1, tags …``: hits/misses per memo, for the run summary,
+        in pipeline order."""
+        names = sorted(self._memos, key=lambda n: (_ORDER.index(n) if n in _ORDER else 99, n))
+        return ", ".join(f"{n} {self._memos[n].hits}/{self._memos[n].misses}" for n in names)
 
 
 def disabled() -> Caches:
