@@ -595,7 +595,13 @@ class Renderer:
 
     def render_dates(self) -> None:
         site = self.site
-        self.page("dates/index.md", "dates_index.md.j2", calendar=calendar(site))
+        latest = max(site.year_index, default=None)
+        self.page(
+            "dates/index.md",
+            "dates_index.md.j2",
+            years=year_grid(site),
+            calendar=calendar(site, latest) if latest else [],
+        )
         for year, items in site.year_index.items():
             months = {m: len(v) for m, v in sorted(site.month_index.items()) if m.startswith(year)}
             self.paged(
@@ -631,6 +637,22 @@ class Renderer:
             up="dates/index.md",
             up_label="返回日期索引",
         )
+
+
+def year_grid(site: Site) -> list[dict]:
+    """Year → articles per month, newest year first: the dates index's table,
+    a row per year however long the archive (day calendars are on year pages)."""
+    return [
+        {
+            "year": year,
+            "count": len(site.year_index[year]),
+            "months": [
+                (m, len(site.month_index.get(m, [])))
+                for m in (f"{year}-{i:02d}" for i in range(1, 13))
+            ],
+        }
+        for year in sorted(site.year_index, reverse=True)
+    ]
 
 
 def calendar(site: Site, only_year: str | None = None) -> list[dict]:

@@ -319,3 +319,30 @@ def test_long_lists_are_cut_into_pages_that_list_every_article_once(archive, mon
             assert pagefind.skipped(p) == (is_later or pagefind.skipped(pages[0])), p
         checked += 1
     assert checked >= 10
+
+
+def test_dates_index_has_a_row_per_year_and_days_of_the_latest_year_only() -> None:
+    """Thirty years of articles: the dates index links every month that has
+    articles from a year × month table, and draws day calendars only for the
+    latest year (each year's own page has its days), so it stays small."""
+    articles = [
+        _dated(f"{year}-{month:02d}-15", f"新闻{year}{month}", f"{year}{month:02d}15-0000abcd")
+        for year in range(1994, 2024)
+        for month in (3, 11)
+    ]
+    renderer = Renderer(Site(articles, {}, {}, {}))
+    renderer.env.globals.update(
+        cite_gb=lambda a: "引用", cite_bib=lambda a: "@article{x}", settings_feed_size=1
+    )
+    files = renderer.render_all()
+    index = files["dates/index.md"]
+    rows = re.findall(r'<tr><th><a href="(\d{4})\.html">', index)
+    assert rows == [str(y) for y in range(2023, 1993, -1)]  # newest first
+    months = set(re.findall(r'href="(\d{4}-\d{2})\.html"', index))
+    assert months == {f"{y}-{m:02d}" for y in range(1994, 2024) for m in (3, 11)}
+    assert set(re.findall(r'href="(\d{4}-\d{2}-\d{2})\.html"', index)) == {
+        "2023-03-15",
+        "2023-11-15",
+    }
+    assert 'href="1994-03-15.html"' in files["dates/1994.md"]  # days on the year's page
+    assert len(index) < 20_000
