@@ -270,7 +270,13 @@ def page_path(first: str, number: int) -> str:
     The first page keeps the list's own path, so a link to a city, tag or
     month never breaks as its list grows.
     """
-    return first if number == 1 else f"{first.removesuffix('.md')}/{number}.md"
+    return first if number == 1 else beside(first, str(number))
+
+
+def beside(first: str, name: str) -> str:
+    """A page that belongs to the page ``first``: in a folder named after it
+    (``cities/changchun.md`` → ``cities/changchun/<name>.md``)."""
+    return f"{first.removesuffix('.md')}/{name}.md"
 
 
 @dataclass(frozen=True)
@@ -571,7 +577,7 @@ class Renderer:
         path = self.site.city_path(city)
         mentions_path = None
         if len(mentions) > PAGE_SIZE:
-            mentions_path = f"{path.removesuffix('.md')}/mentions.md"
+            mentions_path = beside(path, "mentions")
             self.paged(
                 mentions_path,
                 "list.md.j2",
@@ -602,24 +608,28 @@ class Renderer:
             years=year_grid(site),
             calendar=calendar(site, latest) if latest else [],
         )
+        months_of: dict[str, dict[str, int]] = defaultdict(dict)  # year → month → count
+        for month, items in sorted(site.month_index.items()):
+            months_of[month[:4]][month] = len(items)
+        days_of: dict[str, dict[str, int]] = defaultdict(dict)  # month → day → count
+        for day, items in sorted(site.day_index.items()):
+            days_of[day[:7]][day] = len(items)
         for year, items in site.year_index.items():
-            months = {m: len(v) for m, v in sorted(site.month_index.items()) if m.startswith(year)}
             self.paged(
                 f"dates/{year}.md",
                 "date_year.md.j2",
                 items,
-                first={"months": months, "calendar": calendar(site, year)},
+                first={"months": months_of[year], "calendar": calendar(site, year)},
                 year=year,
             )
         for month, items in site.month_index.items():
-            days = {d: len(v) for d, v in sorted(site.day_index.items()) if d.startswith(month)}
             month_only = sum(a.date_precision == "month" for a in items)
             self.paged(
                 f"dates/{month}.md",
                 "date_month.md.j2",
                 items,
                 month=month,
-                days=days,
+                days=days_of[month],
                 month_only=month_only,
             )
         by_day_of_year: dict[str, list[str]] = defaultdict(list)  # "02-07" → its dates
