@@ -110,7 +110,7 @@ def _is_byline(text: str) -> bool:
     if not BYLINE_ROLE_RE.search(text):  # the cheap test first
         return False
     m = BYLINE_TAIL_RE.fullmatch(text)
-    return m is not None and BYLINE_TAIL_RE.match(text).start("byline") == 0
+    return m is not None and m.start("byline") == 0
 
 
 def jump_to_match(text: str) -> re.Match[str] | None:
