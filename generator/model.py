@@ -19,6 +19,11 @@ class PageMeta:
     page: str | None = None  # page label as printed: "1", "A3", "第二版"
     city: str | None = None  # the paper's home city, for 我市
     script: str | None = None  # "hans" / "hant" when the sidecar says so
+    # From the page's own furniture (split.page_meta), never from the sidecar:
+    header: str | None = None  # the furniture lines as printed
+    section: str | None = None  # 要闻, 经济 ...
+    editors: tuple[str, ...] = ()  # 责任编辑：韩雪 ...
+    header_fields: tuple[str, ...] = ()  # which of paper/date/page came from the header
 
 
 @dataclass
@@ -78,6 +83,7 @@ class Article:
     byline: str | None = None  # the raw byline / dateline text
     dateline: str | None = None
     reporters: list[str] = field(default_factory=list)
+    photographers: list[str] = field(default_factory=list)  # from a photo credit (…摄)
     paper: str | None = None
     paper_source: str | None = None
     page: str | None = None

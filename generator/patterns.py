@@ -12,7 +12,8 @@ HAN = "\u4e00-\u9fff\u3400-\u4dbf"
 # CJK punctuation and full-width forms that may touch Han text without a space.
 CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
 HAN_RE = re.compile(f"[{HAN}]")
-_HAN_RUN_RE = re.compile(f"[{HAN}]+")
+HAN_RUN_RE = re.compile(f"[{HAN}]+")
+_HAN_RUN_RE = HAN_RUN_RE
 
 # A person's name in a byline: 2-4 Han characters (minority names may use ·).
 NAME = f"[{HAN}][{HAN}·]{{1,5}}"
@@ -29,7 +30,17 @@ BYLINE_TAIL_RE = re.compile(
 # Every byline holds one of these role words (see _ROLE): a line without one has none.
 BYLINE_ROLE_RE = re.compile("记者|通讯员|实习生|摄影")
 # A photo credit: '本报记者 潘硕 摄', '张三 摄', '新华社发'.
-PHOTO_CREDIT_RE = re.compile(rf"^(?:{_PAPER}|本报)?(?:{_ROLE})?\s*(?:{NAME}\s*){{1,3}}摄\s*$")
+PHOTO_CREDIT_RE = re.compile(
+    rf"^(?:{_PAPER}|本报)?(?:{_ROLE})?\s*(?:{NAME}\s*){{1,3}}[/／]?\s*摄\s*$"
+)
+# A byline with a colon: '记者：周万鹏', '本报记者：张三 李四'.
+COLON_BYLINE_RE = re.compile(
+    rf"(?:{_PAPER}|本报)?(?:{_ROLE})\s*[：:]\s*{NAME}(?:\s*[、，,\s]\s*{NAME}){{0,3}}"
+)
+# A team's byline under a title: '光明日报调研组', '本报评论员'.
+TEAM_BYLINE_RE = re.compile(
+    rf"(?:{_PAPER}|本报)(?:联合)?(?:调研组|调查组|采访组|课题组|报道组|特约评论员|评论员)"
+)
 
 # A dateline opening the first paragraph: 本报2月7日讯(记者景洋) / 本报讯 /
 # 本报长春2月7日讯 / 新华社北京2月7日电(记者…).
@@ -37,6 +48,12 @@ DATELINE_RE = re.compile(
     rf"^(?P<dateline>(?:本报|{_PAPER}|新华社|中新社)"
     rf"[{HAN}]{{0,6}}?(?:\d{{1,2}}月\d{{1,2}}日)?(?:讯|电)"
     rf"(?:\s*[（(][^（()）]{{0,40}}[)）])?)\s*"
+)
+
+# A news site's lead naming its reporter: 国际在线吉林频道消息（姜彦艳）：
+SITE_LEAD_RE = re.compile(
+    rf"^(?P<dateline>[{HAN}A-Za-z]{{2,14}}?(?:消息|讯|电|报道)\s*[（(][{HAN}·\s、，,]{{2,24}}[)）])"
+    r"\s*[：:]?\s*"
 )
 
 # Page-jump markers: (上接第一版) at the start, (下转第三版) at the end.

@@ -18,20 +18,27 @@ the article (``notes``) so ``check`` and the page can show it.
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .clean import join_broken
-from .model import Article, Correction, RawPage, Source
+from .furniture import PageInfo, is_section_name, layout, parse_header, section_info
+from .model import Article, Correction, PageMeta, RawPage, Source
 from .patterns import (
     BANNER_RE,
     BYLINE_ROLE_RE,
     BYLINE_TAIL_RE,
+    COLON_BYLINE_RE,
     DATELINE_RE,
+    HAN,
+    HAN_RUN_RE,
     JUMP_FROM_RE,
     JUMP_TO_RE,
     MD_HEADING_RE,
     PHOTO_CREDIT_RE,
+    SITE_LEAD_RE,
+    TEAM_BYLINE_RE,
     TERMINAL_RE,
     han_count,
     is_prose,
@@ -50,7 +57,7 @@ class Item:
     """One non-empty line of a page, classified."""
 
     no: int
-    kind: str  # heading, prose, byline, credit
+    kind: str  # heading, prose, byline, credit, banner, furniture
     text: str
     level: int = 0  # markdown heading level; 0 for a plain-text headline
     gap: int = 0  # empty lines before it
@@ -72,11 +79,87 @@ class Draft:
     kind: str | None = None
     notes: list[str] = field(default_factory=list)
     extra_nos: list[int] = field(default_factory=list)  # lines merged into another item
+    after_gap: bool = False  # opened below an empty stretch (a picture's place)
+    head_blocks: list[list[Item]] = field(default_factory=list)  # its section heads
 
     def items(self) -> list[Item]:
         found = self.headings + self.paragraphs
         found += [b for b in (self.byline, self.top_byline) if b]
         return found
+
+    def title_level(self) -> int:
+        """Markdown level of the article's own headline (0: plain text)."""
+        levels = [h.level for h in self.headings if h.kind == "heading" and h.level]
+        return max(levels) if levels else 0
+
+
+@dataclass
+class Decision:
+    """Why a headline-like line opened an article, or did not."""
+
+    no: int
+    text: str
+    verdict: str  # "new", "section", "furniture", "banner"
+    score: float | None = None  # None: decided by a rule that needs no weighing
+    evidence: list[tuple[str, float]] = field(default_factory=list)
+
+    def explain(self) -> str:
+        """One line: the line, the decision and the evidence that carried it."""
+        label = VERDICTS[self.verdict]
+        why = "；".join(
+            f"{text}（{weight:+g}）" if weight else text for text, weight in self.evidence
+        )
+        score = "" if self.score is None else f" 得分{self.score:+g}"
+        return f"第{self.no}行“{self.text}”：{label}{score}。{why}"
+
+
+VERDICTS = {"new": "新文章", "section": "小标题", "furniture": "版面信息", "banner": "栏目"}
+
+# Evidence for "this headline opens a new article" (positive) or "this is a
+# section head of the open article" (negative). A headline opens an article
+# when the sum reaches NEW_ARTICLE_AT.
+WEIGHTS: dict[str, float] = {
+    "dash_subtitle": 3.0,  # a ——subtitle line follows the headline: a title block
+    "banner": 3.0,  # a column banner (【…】, 简讯) stands above it
+    "column_tag": 2.0,  # the headline opens with a column tag: 【晒家乡】…
+    "picture_gap": 2.0,  # below an empty stretch, where a picture stood
+    "place_kicker": 1.0,  # opens with a place and a colon (安图：…): a regional story
+    "md_deeper": -3.0,  # a deeper Markdown level than the article's title
+    "md_same": 1.0,  # the same (or a higher) Markdown level as the article's title
+    "numbered": -3.0,  # 一、 （二） 第三 关键词： …: a numbered section
+    "run_in": -2.0,  # ends in a dash (加快推动经济恢复——): it leads into its text
+    "news_lead": 1.5,  # the text below opens like a news story (2月7日，/ 近日，)
+    "long_title": 1.0,  # a long headline, or one of two clauses: a title's form
+    "short_head": -1.0,  # a few characters: a section head's form
+    "open_sentence": -1.0,  # the paragraph above breaks off mid-sentence
+    "lead_only": -1.5,  # the article has only its lead so far: it goes on
+    "same_form": -1.5,  # shaped like a section head the article already has
+    "subject_new": 1.0,  # the text below shares almost nothing with the article
+    "subject_same": -1.5,  # the text below goes on with the article's subject
+}
+NEW_ARTICLE_AT = 1.5
+SUBJECT_NEW, SUBJECT_SAME = 0.025, 0.045
+LEAD_ONLY_CHARS = 200
+NUMBERED_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．]\D"
+    r"|第[一二三四五六七八九十]+[，、,：:\s]|[一二三四五六七八九十]是|其[一二三四五六七八九十][，、：:]"
+    r"|关键词[：:]|之[一二三四五六七八九十])"
+)
+DASH_SUBTITLE_RE = re.compile(r"^(?:——|—|--|－－|-)\S")
+BRACKET_BANNER_RE = re.compile(r"^[【\[［〔].{2,30}[】\]］〕]$")
+COLUMN_TAG_RE = re.compile(r"^[【［〔].{2,20}[】］〕]\S")
+PLACE_KICKER_RE = re.compile(f"^([{HAN}]{{2,12}})[：:]\\S")
+_PLACE_SUFFIXES = ("省", "市", "州", "县", "区", "旗", "镇", "乡", "村", "屯")
+
+
+def _is_place(text: str) -> bool:
+    """A place name: in the gazetteer, or ending in an administrative suffix."""
+    from .enrich.places import is_place_name
+
+    return text.endswith(_PLACE_SUFFIXES) or is_place_name(text)
+
+
+_CLAUSES_RE = re.compile(r"\S\s+\S|[|丨｜]")
 
 
 def classify(page: RawPage) -> list[Item]:
@@ -89,7 +172,9 @@ def classify(page: RawPage) -> list[Item]:
             gap += 1
             continue
         md = MD_HEADING_RE.match(text)
-        if md:
+        if parse_header(text) is not None:
+            items.append(Item(line.no, "furniture", text, gap=gap))
+        elif md:
             items.append(
                 Item(line.no, "heading", md.group("text").strip(), len(md.group("hashes")), gap)
             )
@@ -107,8 +192,12 @@ def classify(page: RawPage) -> list[Item]:
 
 def _is_byline(text: str) -> bool:
     """A line that is a byline and nothing else."""
+    if TEAM_BYLINE_RE.fullmatch(text):  # 光明日报调研组
+        return True
     if not BYLINE_ROLE_RE.search(text):  # the cheap test first
         return False
+    if COLON_BYLINE_RE.fullmatch(text):  # 记者：周万鹏
+        return True
     m = BYLINE_TAIL_RE.fullmatch(text)
     return m is not None and m.start("byline") == 0
 
@@ -129,10 +218,13 @@ def dateline_match(text: str) -> re.Match[str] | None:
     The pattern lets any 2-8 characters ending in 社, 台, 网 or 报 stand for a
     paper, so '我省全社会用电量增长' would open with the dateline '我省全社会用电'.
     A dateline names 本报 or a news agency, a date, the reporters in brackets,
-    or a paper's full name.
+    or a paper's full name. A news site's lead (``国际在线吉林频道消息（姜彦艳）：``)
+    counts when it names its reporter in brackets.
     """
     m = DATELINE_RE.match(text)
-    return m if m and _DATELINE_SURE_RE.search(m.group("dateline")) else None
+    if m and _DATELINE_SURE_RE.search(m.group("dateline")):
+        return m
+    return SITE_LEAD_RE.match(text)
 
 
 def _is_plain_heading(text: str) -> bool:
@@ -143,31 +235,100 @@ def _is_plain_heading(text: str) -> bool:
 
 def split_page(page: RawPage) -> list[Article]:
     """Split one cleaned page into article fragments, in page order."""
+    drafts, _, info = _split(page)
+    meta = page_meta(page.meta, info)
+    return [_to_article(page, d, meta) for d in drafts if d.paragraphs or d.headings]
+
+
+def explain_page(page: RawPage) -> tuple[list[Decision], PageInfo]:
+    """Every headline-like line's decision with its evidence, and the page's furniture."""
+    _, decisions, info = _split(page)
+    return decisions, info
+
+
+def page_meta(meta: PageMeta, info: PageInfo) -> PageMeta:
+    """The sidecar metadata, completed by what the page's furniture says.
+
+    The sidecar wins where both speak; ``header_fields`` names what came from
+    the furniture, so later stages can say where a date or paper came from.
+    """
+    taken = []
+    values = {}
+    for name, value in (("paper", info.paper), ("date", info.date), ("page", info.page)):
+        if value and not getattr(meta, name):
+            values[name] = value
+            taken.append(name)
+    if not info.lines:
+        return meta
+    return replace(
+        meta,
+        **values,
+        header=" / ".join(info.lines),
+        section=info.section,
+        editors=tuple(info.editors),
+        header_fields=tuple(taken),
+    )
+
+
+def _split(page: RawPage) -> tuple[list[Draft], list[Decision], PageInfo]:
     items = classify(page)
+    decisions: list[Decision] = []
+    info = PageInfo()
+    items = _take_furniture(items, info, decisions)
+    idf = _idf(items)
     drafts: list[Draft] = []
     current: Draft | None = None
+    banners: list[Item] = []  # column banners waiting for their article
+    briefs = False  # inside a briefs column
     i = 0
     while i < len(items):
         item = items[i]
+        if item.kind == "prose" and briefs and _brief_title(items, i):
+            item = items[i] = replace(item, kind="heading")
         if item.kind == "heading":
             j = i
             while j < len(items) and items[j].kind == "heading":
                 j += 1
             block, after = items[i:j], items[j] if j < len(items) else None
-            if i == 0 and _is_page_header(block):
-                block[0] = Item(block[0].no, "banner", block[0].text, block[0].level, block[0].gap)
-                notes = [f"第{block[0].no}行（{block[0].text}）为版头"]
-            else:
-                notes = []
-            if _opens_article(current, block, after):
-                current = Draft(headings=list(block), notes=notes)
+            notes: list[str] = []
+            if not drafts and current is None and _is_page_header(block):
+                block[0] = replace(block[0], kind="banner")
+                notes.append(f"第{block[0].no}行（{block[0].text}）为版头")
+                decisions.append(Decision(block[0].no, block[0].text, "banner"))
+            for k, h in enumerate(block):
+                if h.kind == "heading" and _is_banner(h, block[k + 1 :], after):
+                    block[k] = replace(h, kind="banner")
+            if all(h.kind == "banner" for h in block):
+                # A banner stands above articles: what was open has ended.
+                briefs = any(_banner_kind(h.text) == "briefs" for h in block) or (
+                    briefs and all(not h.text for h in block)
+                )
+                for h in block:
+                    decisions.append(Decision(h.no, h.text, "banner"))
+                banners += block
+                current = None
+                i = j
+                continue
+            if any(_banner_kind(h.text) == "briefs" for h in block if h.kind == "banner"):
+                briefs = True
+            decision = _decide(current, block, after, items, j, idf, briefs or bool(banners))
+            decisions.append(decision)
+            if decision.verdict == "new":
+                current = Draft(headings=banners + list(block), notes=notes)
+                current.after_gap = (banners or block)[0].gap >= 2
+                banners = []
+                current.notes.append(decision.explain())
                 drafts.append(current)
                 if SIDEBAR_RE.search(block[-1].text):
                     current.kind = "profile"
                     current.notes.append(
                         f"第{block[-1].no}行标题为附栏（{block[-1].text}），另列为一篇"
                     )
+                if current.after_gap and not any(h.kind == "banner" for h in block):
+                    briefs = False
             else:
+                assert current is not None
+                current.head_blocks.append(block)
                 for h in block:
                     current.section_heads.add(len(current.paragraphs))
                     current.paragraphs.append(h)
@@ -191,14 +352,234 @@ def split_page(page: RawPage) -> list[Article]:
             current = _take_caption(drafts, current, item)
         else:
             if current is None or current.closed:
-                current = Draft()
+                current = Draft(headings=banners)
+                current.after_gap = (banners[0] if banners else item).gap >= 2
+                banners = []
                 drafts.append(current)
             _add_prose(current, item)
+            if briefs and sum(han_count(p.text) for p in current.paragraphs) > BRIEF_CHARS * 2:
+                briefs = False  # an item this long is no brief: the column has ended
         i += 1
+    if banners:  # banners with nothing below them stay visible as page furniture
+        for b in banners:
+            info.lines.append(b.text)
     drafts = _attach_leads(drafts)
     for d in drafts:
         _keep_lone_byline(d)
-    return [_to_article(page, d) for d in drafts if d.paragraphs or d.headings]
+    return drafts, decisions, info
+
+
+def _take_furniture(items: list[Item], info: PageInfo, decisions: list[Decision]) -> list[Item]:
+    """Page headers, dates and page numbers out of the item stream, into ``info``.
+
+    A section name alone on a line (``要闻``, ``## 区域``) is furniture above the
+    page's first headline; further down it is a column banner.
+    """
+    kept: list[Item] = []
+    started = False
+    for item in items:
+        if item.kind == "furniture":
+            header = parse_header(item.text)
+            if header is not None:
+                info.add(header)
+            decisions.append(Decision(item.no, item.text, "furniture"))
+            continue
+        if not started and item.kind == "heading" and is_section_name(item.text):
+            info.add(section_info(item.text))
+            decisions.append(Decision(item.no, item.text, "furniture"))
+            continue
+        started = started or item.kind != "heading" or bool(kept)
+        kept.append(item)
+    return kept
+
+
+def _banner_kind(text: str) -> str | None:
+    """``briefs`` for a briefs column's banner, ``pictures`` for a picture column's."""
+    words = layout()
+    if text in words.briefs:
+        return "briefs"
+    if text in words.pictures:
+        return "pictures"
+    return None
+
+
+def _is_banner(h: Item, rest: list[Item], after: Item | None) -> bool:
+    """A column banner: 【…】 above a headline, a briefs or picture column's name,
+    or a section name in the middle of the page."""
+    if _banner_kind(h.text) or is_section_name(h.text):
+        return True
+    return bool(BRACKET_BANNER_RE.match(h.text)) and bool(rest)
+
+
+def _brief_title(items: list[Item], i: int) -> bool:
+    """In a briefs column, a short line above a longer paragraph is an item's title
+    even with its exclamation or comma (``镇赉——清明时节，鹤舞满天！``)."""
+    text = items[i].text
+    nxt = items[i + 1] if i + 1 < len(items) else None
+    return (
+        han_count(text) <= 24
+        and len(text) <= 30
+        and not re.search("[。；;：:、]$", text)
+        and nxt is not None
+        and nxt.kind == "prose"
+        and len(nxt.text) >= 2 * len(text)
+        and not dateline_match(text)
+    )
+
+
+def _decide(
+    current: Draft | None,
+    block: list[Item],
+    after: Item | None,
+    items: list[Item],
+    j: int,
+    idf: dict[str, float],
+    in_column: bool,
+) -> Decision:
+    """Whether a headline block opens a new article or is a section head, and why."""
+    first = block[0]
+    text = " / ".join(h.text for h in block)
+
+    def rule(new: bool, why: str) -> Decision:
+        return Decision(first.no, text, "new" if new else "section", None, [(why, 0.0)])
+
+    if current is None:
+        return rule(True, "页首或栏目下的第一个标题")
+    if current.closed:
+        return rule(True, "上一篇已结束（文末署名或图片说明）")
+    if not current.paragraphs:
+        if current.top_byline is None:
+            return rule(True, "上一个标题下没有正文")
+        return rule(False, "标题和署名之后的第一个小标题")
+    if SIDEBAR_RE.search(block[-1].text):
+        return rule(True, "附栏标题（简历、链接等）")
+    if current.continued_to:
+        return rule(True, "上一篇以“下转”结束")
+    if after is not None and after.kind == "byline":
+        return rule(True, "标题下紧跟署名")
+    if after is not None and after.kind == "prose" and dateline_match(after.text):
+        return rule(True, "标题下紧跟电头（本报讯、新华社电等）")
+    if after is not None and after.kind == "prose" and JUMP_FROM_RE.match(after.text):
+        return rule(True, "标题下紧跟“上接”")
+    if in_column:
+        return rule(True, "简讯栏内的短标题：每条简讯自成一篇")
+
+    evidence: list[tuple[str, float]] = []
+
+    def add(name: str, why: str) -> None:
+        evidence.append((why, WEIGHTS[name]))
+
+    heads = [h for h in block if h.kind == "heading"]
+    if any(DASH_SUBTITLE_RE.match(h.text) for h in heads[1:]):
+        add("dash_subtitle", "标题下有破折号副题")
+    if any(h.kind == "banner" for h in block):
+        add("banner", "标题上方有栏目名")
+    if first.gap >= 2:
+        add("picture_gap", f"标题前空{first.gap}行（图片位置）")
+    level, own = min((h.level for h in heads), default=0), current.title_level()
+    if level and own:
+        if level > own:
+            add("md_deeper", f"标题级别（{'#' * level}）低于本文标题（{'#' * own}）")
+        else:
+            add("md_same", f"标题级别（{'#' * level}）与本文标题相同或更高")
+    elif level and not own and level >= 3:
+        add("md_deeper", f"三级以下标题（{'#' * level}）")
+    main = heads[0].text if heads else first.text
+    if NUMBERED_RE.match(main):
+        add("numbered", "标题带序号")
+    kicker = PLACE_KICKER_RE.match(main)
+    if kicker and _is_place(kicker.group(1)):
+        add("place_kicker", f"标题以地名加冒号开头（{kicker.group(1)}：）")
+    if COLUMN_TAG_RE.match(main):
+        add("column_tag", "标题以【栏目名】开头")
+    if len(heads) == 1 and main.endswith(("——", "—")):
+        add("run_in", "标题以破折号结尾，引出下文")
+    below = _text_below(items, j)
+    if below and NEWS_LEAD_RE.match(below[0]):
+        add("news_lead", "下文以日期或“近日”开头，像消息的导语")
+    chars = han_count(main)
+    if chars >= 14 or _CLAUSES_RE.search(main):
+        add("long_title", f"标题较长或为双句（{chars}字）")
+    elif chars <= 6 and len(heads) == 1:
+        add("short_head", f"标题很短（{chars}字）")
+    last = current.paragraphs[-1]
+    if last.kind == "prose" and not TERMINAL_RE.search(last.text):
+        add("open_sentence", "上一段在句中断开")
+    prose = [p for p in current.paragraphs if p.kind == "prose"]
+    if (
+        not in_column
+        and len(prose) <= 1
+        and sum(han_count(p.text) for p in prose) < LEAD_ONLY_CHARS
+    ):
+        add("lead_only", "本文到此只有导语一段")
+    if any(_same_form(block, earlier) for earlier in current.head_blocks):
+        add("same_form", "与本文已有的小标题形式相同")
+    if below:
+        sim = _similarity(
+            " ".join(p.text for p in current.paragraphs + current.headings), " ".join(below), idf
+        )
+        if sim < SUBJECT_NEW:
+            add("subject_new", f"下文与本文几乎没有共同词语（相似度{sim:.2f}）")
+        elif sim >= SUBJECT_SAME:
+            add("subject_same", f"下文接着本文的话题（相似度{sim:.2f}）")
+    score = round(sum(w for _, w in evidence), 2)
+    verdict = "new" if score >= NEW_ARTICLE_AT else "section"
+    return Decision(first.no, text, verdict, score, evidence)
+
+
+def _shape(text: str) -> tuple[bool, bool, int]:
+    return ("：" in text or ":" in text, text.endswith(("——", "—")), han_count(text))
+
+
+def _same_form(block: list[Item], earlier: list[Item]) -> bool:
+    """Two headline blocks of the same shape: as many lines, the first lines
+    alike in colon, closing dash and length (within four characters)."""
+    if len(block) != len(earlier):
+        return False
+    a, b = _shape(block[0].text), _shape(earlier[0].text)
+    return a[:2] == b[:2] and abs(a[2] - b[2]) <= 4
+
+
+def _text_below(items: list[Item], j: int, limit: int = 3) -> list[str]:
+    """The prose right below a headline block, up to the next headline."""
+    found: list[str] = []
+    for item in items[j:]:
+        if item.kind != "prose" or len(found) >= limit:
+            break
+        found.append(item.text)
+    return found
+
+
+def _bigrams(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for run in HAN_RUN_RE.findall(text):
+        for k in range(len(run) - 1):
+            b = run[k : k + 2]
+            counts[b] = counts.get(b, 0) + 1
+    return counts
+
+
+def _idf(items: list[Item]) -> dict[str, float]:
+    """Inverse paragraph frequency of each character pair on the page: pairs
+    every paragraph uses (吉林, 发展) say little about a change of subject."""
+    paragraphs = [i.text for i in items if i.kind in ("prose", "heading")]
+    df: dict[str, int] = {}
+    for text in paragraphs:
+        for b in _bigrams(text):
+            df[b] = df.get(b, 0) + 1
+    n = len(paragraphs) + 1
+    return {b: math.log(n / c) + 0.1 for b, c in df.items()}
+
+
+def _similarity(a: str, b: str, idf: dict[str, float]) -> float:
+    """TF-IDF cosine of two texts' character pairs."""
+    va, vb = _bigrams(a), _bigrams(b)
+    if not va or not vb:
+        return 0.0
+    dot = sum(c * vb[k] * idf.get(k, 1.0) ** 2 for k, c in va.items() if k in vb)
+    na = math.sqrt(sum((c * idf.get(k, 1.0)) ** 2 for k, c in va.items()))
+    nb = math.sqrt(sum((c * idf.get(k, 1.0)) ** 2 for k, c in vb.items()))
+    return dot / (na * nb) if na and nb else 0.0
 
 
 def _keep_lone_byline(draft: Draft) -> None:
@@ -225,27 +606,6 @@ def _is_page_header(block: list[Item]) -> bool:
     return han_count(text) <= 4 and len(text) <= 6 and not re.search("[：:，,。]", text)
 
 
-def _opens_article(current: Draft | None, block: list[Item], after: Item | None) -> bool:
-    """Whether a headline block starts a new article (else: section heads)."""
-    if current is None or current.closed:
-        return True
-    if not current.paragraphs:
-        # a title with its byline is followed by the article's first section head
-        return current.top_byline is None
-    if SIDEBAR_RE.search(block[-1].text):
-        return True
-    if current.continued_to:
-        # (下转第三版) ended this article's part on the page: what follows is another
-        return True
-    if after is None:
-        return False
-    if after.kind in ("byline",):
-        return True
-    if after.kind == "prose" and (dateline_match(after.text) or JUMP_FROM_RE.match(after.text)):
-        return True
-    return False
-
-
 def _add_prose(draft: Draft, item: Item) -> None:
     text = item.text
     m = JUMP_FROM_RE.match(text)
@@ -260,7 +620,7 @@ def _add_prose(draft: Draft, item: Item) -> None:
         m = dateline_match(text)
         if m and len(text) > m.end():
             draft.dateline = m.group("dateline")
-            text = text[m.end() :].lstrip()
+            text = text[m.end() :].lstrip().removeprefix("：").removeprefix(":").lstrip()
     if text:
         draft.paragraphs.append(Item(item.no, "prose", text, gap=item.gap))
 
@@ -271,6 +631,17 @@ def _take_caption(drafts: list[Draft], current: Draft | None, credit: Item) -> D
     The caption starts after an empty-line gap of two or more (the image's
     place), or is the last paragraph, or the last paragraph saying 图为.
     """
+    if (
+        current is not None
+        and not current.closed
+        and current.after_gap
+        and current.paragraphs
+        and not current.section_heads
+    ):
+        # The article opened below a picture's empty place: it is the caption.
+        current.byline, current.closed, current.kind = credit, True, "photo"
+        current.notes.append(f"第{credit.no}行摄影署名：本篇在图片位置之下，是图片说明")
+        return current
     caption = Draft(byline=credit, closed=True, kind="photo")
     if current is not None and not current.closed and current.paragraphs:
         paras = current.paragraphs
@@ -370,7 +741,7 @@ def heading_roles(headings: list[Item]) -> dict[str, str | None]:
     return roles
 
 
-def _to_article(page: RawPage, d: Draft) -> Article:
+def _to_article(page: RawPage, d: Draft, meta: PageMeta) -> Article:
     roles = heading_roles(d.headings)
     texts = [p.text for p in d.paragraphs]
     heads = sorted(d.section_heads)
@@ -413,8 +784,8 @@ def _to_article(page: RawPage, d: Draft) -> Article:
         dateline=d.dateline,
         continued_from=d.continued_from,
         continued_to=d.continued_to,
-        meta=page.meta,
-        page=page.meta.page,
+        meta=meta,
+        page=meta.page,
         script=page.script,
         notes=list(d.notes),
     )

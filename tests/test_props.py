@@ -39,6 +39,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.clean import clean_page, clean_text, load_rules
+from generator.furniture import is_section_name, parse_header
 from generator.model import Article, Correction, Line, RawPage, Source
 from generator.patterns import JUMP_FROM_RE, JUMP_TO_RE
 from generator.render import Renderer, Site, cite_bib, cite_gb, source_pages
@@ -245,6 +246,8 @@ def test_split_never_loses_text(lines):
     for line in page.lines:
         given_chars += chars(line.text)
         boilerplate += dropped_markers(line.text.strip())
+        if parse_header(line.text.strip()) is not None or is_section_name(line.text.strip()):
+            boilerplate += chars(line.text)  # page furniture: kept as page metadata
     found = Counter()
     for a in articles:
         found += article_chars(a)

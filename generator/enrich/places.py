@@ -224,6 +224,12 @@ def gazetteer() -> dict[str, Place]:
     return {name: e.place for name, e in _gaz().entries.items()}
 
 
+def is_place_name(text: str) -> bool:
+    """Whether ``text`` is, as a whole, a Jilin place name or the province's."""
+    surface = _gaz().surfaces.get(text)
+    return surface is not None and surface.kind in ("place", "list_only", "province", "jilin")
+
+
 def _resolve(name: str) -> _Entry | None:
     """Entry for a canonical name or any matchable form (长春市, 延边州 ...)."""
     g = _gaz()
