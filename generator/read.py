@@ -9,7 +9,10 @@ name (and line, where there is one) instead of failing or dropping text.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -18,6 +21,7 @@ import yaml
 from charset_normalizer import from_bytes
 
 from . import cache
+from .errors import EXIT_WARNINGS, ArchiveError, is_clean_name, shown
 from .model import Line, PageMeta, Problem, RawPage
 
 MAX_BYTES = 64 * 1024 * 1024  # larger files are refused, with a message
@@ -38,11 +42,13 @@ _RESERVED_NAME_RE = re.compile(
 )
 
 
-class MetadataError(ValueError):
+class MetadataError(ArchiveError, ValueError):
     """A sidecar metadata file is malformed. ``str()`` names file and line.
 
     ``args`` are ``(file, message, line)``; ``line`` may be None.
     """
+
+    exit_code = EXIT_WARNINGS
 
     def __str__(self) -> str:
         file, message, line = (tuple(self.args) + (None, None, None))[:3]
@@ -64,8 +70,172 @@ def meta_path(page_path: Path) -> Path:
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """The raw page files of a corpus, in a stable order."""
-    return sorted(p for p in corpus_dir.rglob("*.txt") if p.is_file())
+    """The raw page files of a corpus, in a stable order (see ``list_corpus``)."""
+    return list_corpus(corpus_dir)[0]
+
+
+def list_corpus(corpus_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The ``*.txt`` files under ``corpus_dir`` that may be read, sorted by path,
+    and a warning for each one left out.
+
+    Left out, each with a warning naming it: files and folders whose name
+    starts with a dot (MkDocs leaves such pages out of the site, so their
+    source links would break), folders that cannot be listed, symbolic links
+    to folders (not followed: their files would be read twice or come from
+    outside the corpus), and names that are not UTF-8 or longer than
+    ``MAX_NAME_BYTES`` (their pages could not be written). Whether a file is
+    a regular file inside the corpus is checked when it is read (``read_regular``).
+    """
+    found: list[Path] = []
+    problems: list[Problem] = []
+
+    def unlistable(exc: OSError) -> None:
+        where = _relative(Path(exc.filename or corpus_dir), corpus_dir)
+        problems.append(
+            Problem("warning", where, f"cannot list folder: {exc.strerror or exc}; skipped")
+        )
+
+    for folder, dirs, names in os.walk(corpus_dir, onerror=unlistable):
+        here = Path(folder)
+        for d in sorted(dirs):
+            rel = _relative(here / d, corpus_dir)
+            if os.path.islink(here / d):
+                dirs.remove(d)
+                problems.append(
+                    Problem("warning", rel, "symbolic link to a folder, not followed; skipped")
+                )
+            elif d.startswith("."):
+                dirs.remove(d)
+                hidden = _count_txt(here / d)
+                if hidden:
+                    problems.append(
+                        Problem(
+                            "warning",
+                            rel,
+                            f"hidden folder (name starts with a dot) holds {hidden} .txt "
+                            "file(s); skipped: MkDocs leaves hidden pages out",
+                        )
+                    )
+        dirs.sort()
+        for n in names:
+            if not n.endswith(".txt"):
+                continue
+            rel = _relative(here / n, corpus_dir)
+            why = _bad_name(n)
+            if why:
+                problems.append(Problem("warning", rel, f"{why}; skipped"))
+                continue
+            found.append(here / n)
+    kept = []  # every folder on the way must have a usable name too
+    for path in found:
+        parts = path.relative_to(corpus_dir).parts[:-1]
+        bad = next((why for part in parts if (why := _bad_name(part, folder=True))), None)
+        if bad:
+            problems.append(Problem("warning", _relative(path, corpus_dir), f"{bad}; skipped"))
+        else:
+            kept.append(path)
+    return sorted(kept), problems
+
+
+MAX_NAME_BYTES = 240  # a longer file name cannot take ".md" (and more) in most file systems
+
+
+def _bad_name(name: str, folder: bool = False) -> str | None:
+    """Why a file (or folder) name cannot be used, or None."""
+    what = "folder" if folder else "file"
+    if name.startswith("."):
+        return f"hidden {what} (name starts with a dot): MkDocs leaves hidden pages out"
+    if not is_clean_name(name):
+        return f"{what} name is not valid UTF-8 text or holds control characters"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"{what} name is longer than {MAX_NAME_BYTES} bytes"
+    return None
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root``, shown safely (undecodable bytes escaped)."""
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        rel = str(path)
+    return shown(rel)
+
+
+def _count_txt(folder: Path) -> int:
+    """How many ``*.txt`` files a (hidden) folder holds, without following links."""
+    count = 0
+    for _dir, _dirs, names in os.walk(folder):
+        count += sum(n.endswith(".txt") for n in names)
+    return count
+
+
+class Refused(Exception):
+    """A corpus file that is not read; ``str()`` says why (one line).
+
+    ``level``: "warning" for a file that is not ours to read (a link out of
+    the corpus, a FIFO, a device), "error" for one too large to read.
+    """
+
+    def __init__(self, message: str, level: str = "warning") -> None:
+        super().__init__(message)
+        self.level = level
+
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def read_regular(path: Path, root: Path, limit: int) -> bytes:
+    """The bytes of ``path``, which must be a regular file inside ``root``.
+
+    A symbolic link is followed only when it resolves to a file inside
+    ``root``; a link that leaves it, dangles or loops, a FIFO, a device, a
+    socket and a file over ``limit`` bytes raise ``Refused`` (nothing is read,
+    so nothing can hang or fill the memory). ``OSError`` when reading fails.
+    """
+    st = os.lstat(path)
+    target = path
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target = Path(os.path.realpath(path, strict=True))
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise Refused("symbolic link loops; not read") from None
+            if exc.errno == errno.ENOENT:
+                raise Refused("symbolic link points to nothing (dangling); not read") from None
+            raise
+        if not target.is_relative_to(os.path.realpath(root)):
+            raise Refused(f"symbolic link leads outside the corpus (to {shown(target)}); not read")
+        st = os.stat(target)
+    kind = stat.S_IFMT(st.st_mode)
+    if kind != stat.S_IFREG:
+        raise Refused(f"not a regular file but {_KINDS.get(kind, 'a special file')}; not read")
+    if st.st_size > limit:  # refuse before reading it into memory
+        raise Refused(f"file is {st.st_size} bytes; limit is {limit}", "error")
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(target, flags)
+    try:
+        st = os.fstat(fd)  # the file opened, not the one looked at before
+        if not stat.S_ISREG(st.st_mode):
+            raise Refused("not a regular file; not read")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise Refused(f"file is over {limit} bytes; limit is {limit}", "error")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -82,7 +252,8 @@ def read_files(
 ) -> tuple[list[RawFile], list[Problem]]:
     """The bytes and sidecar of every ``*.txt`` page under ``corpus_dir`` (sorted by path).
 
-    Files that cannot be used at all (a bad sidecar, unreadable, too large)
+    Files that cannot be used at all (a bad sidecar, unreadable, too large,
+    not a regular file inside the corpus: ``list_corpus``, ``read_regular``)
     are reported and left out; decoding is ``read_page_bytes``'s job.
     """
     files: list[RawFile] = []
@@ -90,22 +261,20 @@ def read_files(
     if not corpus_dir.is_dir():
         problems.append(Problem("error", str(corpus_dir), "corpus directory not found"))
         return files, problems
-    for path in corpus_files(corpus_dir):
+    paths, problems = list_corpus(corpus_dir)
+    for path in paths:
         name = path.relative_to(corpus_dir).as_posix()
         try:
-            meta = read_meta(meta_path(path), name, memo)
+            meta = read_meta(meta_path(path), name, memo, root=corpus_dir)
         except MetadataError as exc:
             file, message, line = (tuple(exc.args) + (None, None))[:3]
             problems.append(Problem("error", file, f"{message}; {name} skipped", line))
             continue
         try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:  # refuse before reading it into memory
-                problems.append(
-                    Problem("error", name, f"file is {size} bytes; limit is {MAX_BYTES}")
-                )
-                continue
-            data = path.read_bytes()
+            data = read_regular(path, corpus_dir, MAX_BYTES)
+        except Refused as exc:
+            problems.append(Problem(exc.level, name, str(exc)))
+            continue
         except OSError as exc:
             problems.append(Problem("error", name, f"cannot read file: {exc.strerror or exc}"))
             continue
@@ -360,24 +529,29 @@ class _NoAliasLoader(yaml.SafeLoader):
             ) from None
 
 
-def read_meta(path: Path, page_name: str = "", memo: cache.Memo | None = None) -> PageMeta:
+def read_meta(
+    path: Path, page_name: str = "", memo: cache.Memo | None = None, root: Path | None = None
+) -> PageMeta:
     """Read a ``NAME.meta.yml`` sidecar; an absent file gives empty metadata.
 
     Raises ``MetadataError(file, message, line)`` for malformed YAML, wrong
-    types, unknown keys or values that are unsafe to use. ``memo`` keeps
+    types, unknown keys or values that are unsafe to use, and for a sidecar
+    that is not a regular file inside ``root`` (default: its own folder) or
+    is larger than ``MAX_META_BYTES`` (see ``read_regular``). ``memo`` keeps
     parsed sidecars by their bytes (YAML is slow to parse).
     """
-    if not path.exists():
+    if not os.path.lexists(path):
         return PageMeta()
     name = path.name if not page_name else meta_path(PurePosixPath(page_name)).as_posix()
     try:
-        if path.stat().st_size > MAX_META_BYTES:
-            raise MetadataError(name, "metadata file is larger than 64 KB", None)
-        raw = path.read_bytes()
+        raw = read_regular(path, root if root is not None else path.parent, MAX_META_BYTES)
+    except Refused as exc:
+        message = str(exc)
+        if message.startswith("file is"):
+            message = "metadata file is larger than 64 KB"
+        raise MetadataError(name, message, None) from None
     except OSError as exc:
         raise MetadataError(name, f"cannot read metadata: {exc.strerror or exc}", None) from None
-    if len(raw) > MAX_META_BYTES:
-        raise MetadataError(name, "metadata file is larger than 64 KB", None)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -15,6 +15,7 @@ it raised something it should have reported instead.
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 import time
@@ -610,14 +611,14 @@ def test_file_over_size_limit_is_refused_unread(tmp_path):
 
 def test_unreadable_page_is_reported(tmp_path, monkeypatch):
     (tmp_path / "locked.txt").write_text(NEWS, encoding="utf-8")
-    real = Path.read_bytes
+    real = os.open  # pages are opened with os.open (O_NONBLOCK: a FIFO cannot hang the read)
 
-    def read_bytes(self):
-        if self.name == "locked.txt":
+    def fake_open(path, *args, **kwargs):
+        if os.path.basename(path) == "locked.txt":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", fake_open)
     with bad_input_case():
         corpus = read_corpus(tmp_path)
         assert corpus.pages == []
