@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-VERSION = 2
+VERSION = 3
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 GAZETTEER = Path(__file__).resolve().parent.parent / "generator" / "data" / "gazetteer.yml"
 
@@ -143,6 +143,101 @@ SCENES = (
     "医护人员为老人体检",
     "建设者在工地上施工",
 )
+# --------------------------------------------------------------------------- layout classes
+# The layouts of issue 16 that the five bundled pages do not show. ``classic``
+# is everything the generator wrote before (version 2); ``--layouts classic``
+# writes the same page files as version 2 did, byte for byte.
+LAYOUTS = (
+    "classic",  # the bundled layouts, recombined (version 2)
+    "dateline_open",  # opened by a dateline or wire lead, no closing byline
+    "bare",  # headline, then prose: no byline or dateline at all
+    "furniture",  # page header, date line, section word, page number (page level)
+    "briefs",  # a 简讯 banner over short items, each with its own title
+    "caption",  # a photo caption closed by a credit (… 摄)
+    "qa",  # an interview in 记者：/答： paragraphs
+    "feature",  # a long article with section heads inside
+    "jump_mid",  # a page jump whose first part sits mid-page
+    "glued_dup",  # a duplicate glued under a neighbour without a blank line
+)
+NEW_LAYOUTS = LAYOUTS[1:]
+# Classes an article slot of a page can take (furniture and jump_mid are decided
+# per page and per issue).
+SLOT_LAYOUTS = ("dateline_open", "bare", "briefs", "caption", "qa", "feature", "glued_dup")
+NEW_LAYOUT_PAGES = 0.3  # share of pages whose slots use some of SLOT_LAYOUTS
+NEW_LAYOUT_SLOT = 0.55  # share of slots of such a page that do
+FURNITURE_PAGES = 0.2  # share of pages printed with page furniture
+JUMP_MID_SHARE = 0.5  # share of page jumps whose first part sits mid-page
+
+# Wire and house datelines of articles that do not close with a byline.
+# {city}: short city name, {md}: 3月5日, {names}: reporters.
+WIRE_DATELINES = (
+    ("本报讯（记者 {names}）", True, False),
+    ("本报讯（记者{names}）", True, False),
+    ("本报{md}讯（记者 {names}）", True, True),
+    ("新华社{city}{md}电（记者 {names}）", True, True),
+    ("新华社{city}{md}电", False, True),
+    ("光明日报{city}{md}电", False, True),
+    ("光明日报{city}{md}电（记者 {names}）", True, True),
+    ("人民日报{city}{md}电（记者 {names}）", True, True),
+    ("经济日报{city}{md}讯（记者 {names}）", True, True),
+    ("中新网吉林{city}{md}电 （{names}）", True, True),
+    ("中新网{city}{md}电（记者 {names}）", True, True),
+)
+BRIEF_BANNERS = ("简讯", "快讯", "本报简讯", "综合简讯", "短讯", "要闻简报")
+SECTION_WORDS = ("要闻", "区域", "经济", "民生", "综合", "都市", "时政", "社会", "文化", "县域")
+WEEKDAYS = "一二三四五六日"
+QA_HEADS = (
+    "{who}就{topic}答记者问",
+    "{who}就{topic}答本报记者问",
+    "{topic}怎么干？——{who}答记者问",
+)
+QA_OFFICES = ("负责人", "主要负责同志", "有关负责人", "相关负责人")
+QA_QUESTIONS = (
+    "请介绍一下{p}的总体考虑。",
+    "在{p}方面，有哪些新的举措？",
+    "{p}目前进展如何？",
+    "下一步，在{p}上还有哪些打算？",
+    "群众关心的{p}，怎样落到实处？",
+    "和往年相比，今年的{p}有什么不同？",
+    "{p}取得了哪些成效？",
+    "如何保障{p}顺利推进？",
+    "有人担心{p}会增加基层负担，您怎么看？",
+)
+QA_SHORT_QUESTIONS = ("成效如何？", "难点在哪里？", "下一步怎么走？", "资金从哪里来？")
+QA_INTROS = (
+    "{cf}{org}印发《关于{p}的实施意见》。围绕群众关心的问题，记者采访了{cf}{org}{office}。",
+    "{cf}召开{p}工作推进会。会后，{cf}{org}{office}{name}接受了本报记者专访。",
+    "{cf}{org}日前出台{p}相关措施。{cf}{org}{office}就政策要点回答了记者提问。",
+)
+FEATURE_NUMBERS = "一二三四五六七八"
+FEATURE_POINTS = ("一是", "二是", "三是", "四是")
+CAPTION_SCENES = SCENES + (
+    "市民在冰雪大世界游玩",
+    "收割机在稻田里作业",
+    "学生在实验室里做实验",
+    "游客在街头品尝特色美食",
+    "消防员开展应急演练",
+    "志愿者在社区清理积雪",
+    "工人在车间里组装零部件",
+    "村民在大棚里采摘草莓",
+    "老人在社区食堂用餐",
+    "演员在广场上表演秧歌",
+)
+CAPTION_FORMS = (
+    "{md}，{place}，{scene}。",
+    "{md}，{scene}。当日，{place}举办{p}活动。",
+    "近日，在{place}，{scene}。",
+    "图为{place}{scene}的情景。",
+    "{md}，{place}迎来{p}，{scene}。",
+)
+CAPTION_CREDITS = (
+    "本报记者 {names} 摄",
+    "{names}/摄",
+    "新华社记者 {names} 摄",
+    "记者 {names} 摄",
+    "{names} 摄",
+)
+
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈"
     "曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔"
@@ -420,16 +515,19 @@ class Article:
     paper: str
     issue_date: date
     event_date: date
-    date_form: str  # md (本报3月5日讯 / 3月5日) / ymd / recent (近日)
+    date_form: str  # md (本报3月5日讯 / 3月5日) / ymd / recent (近日) / dateline (in ``dateline``)
     city: str
     reporters: list[str]
-    label: str  # e.g. 吉林日报记者
+    label: str  # e.g. 吉林日报记者; a caption's whole credit line (本报记者 王伟 摄)
     trainee: str | None
-    byline_style: str  # end / dateline / under / none
+    byline_style: str  # end / dateline / under / none; brief items: colon / inline / none
     intro: str
     body: list[tuple[str, str]]  # ("p", paragraph) or ("h", section head)
     banner: str | None = None
     placed: list[dict] = field(default_factory=list)
+    layout: str = "classic"  # one of LAYOUTS
+    dateline: str | None = None  # a wire or house lead (新华社长春4月19日电) replacing 本报…讯
+    photographers: list[str] = field(default_factory=list)  # captions: who took the photo
 
     def chars(self) -> int:
         return len(self.intro) + sum(len(t) for _k, t in self.body)
@@ -451,6 +549,9 @@ class Page:
     ocr_rate: float
     house: str = "end"  # byline convention of the issue: end / dateline
     items: list[tuple] = field(default_factory=list)
+    layouts: tuple[str, ...] = ()  # SLOT_LAYOUTS some of whose slots take
+    furniture: bool = False  # printed with page header / date line / page number
+    truth: dict = field(default_factory=dict)  # page-level ground truth for the manifest
 
     @property
     def name(self) -> str:
@@ -465,7 +566,23 @@ def cn_number(n: int) -> str:
 
 
 class Generator:
-    def __init__(self, n: int, seed: int, sentences: list[str], phrases: list[str]):
+    """Plans issues and pages of N articles and renders them as raw page text."""
+
+    def __init__(
+        self,
+        n: int,
+        seed: int,
+        sentences: list[str],
+        phrases: list[str],
+        layouts: tuple[str, ...] = NEW_LAYOUTS,
+    ) -> None:
+        unknown = set(layouts) - set(LAYOUTS)
+        if unknown:
+            raise ValueError(f"unknown layout classes: {', '.join(sorted(unknown))}")
+        # the new classes in use (an empty tuple gives version 2's page files)
+        self.layouts = tuple(x for x in NEW_LAYOUTS if x in layouts)
+        self.slot_layouts = tuple(x for x in SLOT_LAYOUTS if x in self.layouts)
+        self.turn = 0  # which of slot_layouts the next page with new layouts starts with
         self.n = n
         self.seed = seed
         self.rng = random.Random(seed)
@@ -582,9 +699,17 @@ class Generator:
         return t
 
     def new_article(
-        self, paper: str, issue_date: date, kind: str | None = None, style: str | None = None
+        self,
+        paper: str,
+        issue_date: date,
+        kind: str | None = None,
+        style: str | None = None,
+        layout: str = "classic",
     ) -> Article:
+        """A planted article; ``layout`` other than classic draws its sentences
+        from one stretch of the pool (one subject, as a real article has)."""
         rng = self.rng
+        topic = None if layout == "classic" else rng.randrange(len(self.sentences))
         aid = len(self.articles)
         if kind is None:
             r = rng.random()
@@ -629,7 +754,10 @@ class Generator:
         want = rng.choice((1, 2, 2, 3, 3, 4))
         since_head = 0
         while total < target:
-            start = rng.randrange(len(sents))
+            if topic is None:
+                start = rng.randrange(len(sents))
+            else:
+                start = (topic + rng.randrange(-30, 31)) % len(sents)
             for k in range(start, min(len(sents), start + rng.choice((1, 1, 2, 3, 4)))):
                 s = self._numbers(self._rewrite(k), shift, cf)
                 para.append(s)
@@ -674,6 +802,7 @@ class Generator:
             city, reporters, label, rng.choice(self.names) if rng.random() < 0.08 else None,
             style, intro, body,
             rng.choice(BANNERS) if rng.random() < 0.05 else None,
+            layout=layout,
         )  # fmt: skip
         self.articles.append(art)
         return art
@@ -719,6 +848,225 @@ class Generator:
             style = rng.choice([s for s in ("end", "dateline", "under") if s != art.byline_style])
         return replace(art, body=body, byline_style=style, placed=art.placed)
 
+    # ------------------------------------------------------------------ layout classes
+
+    def _fresh_title(self, make) -> str:
+        """A title from ``make()`` that no other article has (numbered at worst)."""
+        for _ in range(20):
+            t = make()
+            if t not in self.titles:
+                self.titles.add(t)
+                return t
+        t = f"{make()}（{len(self.titles)}）"
+        self.titles.add(t)
+        return t
+
+    def _phrase(self, longest: int = 13) -> str:
+        """A headline phrase of the pool of at most ``longest`` characters."""
+        rng = self.rng
+        for _ in range(10):
+            p = rng.choice(self.phrases)
+            if len(p) <= longest:
+                return p
+        return p[:longest]
+
+    def _stretch(self, art: Article, count: int) -> str:
+        """``count`` rewritten pool sentences near the article's subject."""
+        rng = self.rng
+        base = rng.randrange(len(self.sentences))
+        shift = art.event_date.year - 2023
+        cf = CITIES[art.city]
+        out = []
+        for i in range(count):
+            k = (base + i) % len(self.sentences)
+            out.append(self._numbers(self._rewrite(k), shift, cf))
+        return "".join(out)
+
+    def dateline_article(self, paper: str, issue_date: date) -> Article:
+        """Class ``dateline_open``: opened by a house or wire dateline, never closed."""
+        rng = self.rng
+        kind = rng.choice(("brief", "article", "article", "long"))
+        art = self.new_article(paper, issue_date, kind, "dateline", "dateline_open")
+        form, named, dated = rng.choice(WIRE_DATELINES)
+        d = art.event_date
+        art.dateline = form.format(
+            city=art.city, md=f"{d.month}月{d.day}日", names=" ".join(art.reporters)
+        )
+        art.body = [(k, t) for k, t in art.body if k == "p"]  # heads would be ambiguous
+        if not named:
+            art.reporters = []
+        if dated:
+            art.date_form = "dateline"
+        art.trainee = None
+        return art
+
+    def bare_article(self, paper: str, issue_date: date) -> Article:
+        """Class ``bare``: a headline and prose, nothing that opens or closes it."""
+        kind = self.rng.choice(("brief", "article", "article", "long"))
+        art = self.new_article(paper, issue_date, kind, "none", "bare")
+        art.reporters, art.trainee = [], None
+        art.body = [(k, t) for k, t in art.body if k == "p"]  # heads would be ambiguous
+        return art
+
+    def feature_article(self, paper: str, issue_date: date, style: str) -> Article:
+        """Class ``feature``: a long article with section heads of one form inside."""
+        rng = self.rng
+        art = self.new_article(paper, issue_date, "long", style, "feature")
+        paras = [t for k, t in art.body if k == "p"]
+        while len(paras) < 7:  # enough room for two heads or more
+            paras.append(self._stretch(art, rng.randint(2, 3)))
+        head_kind = rng.choice(("hp", "hn", "h3"))
+        points = rng.random() < 0.4  # 一是 … 二是 … inside a part
+        body: list[tuple[str, str]] = [("p", paras[0])]
+        if rng.random() < 0.5:
+            body.append(("p", paras[1]))
+            paras = paras[1:]
+        heads = 0
+        gap = 0
+        for text in paras[1:]:
+            if gap == 0:
+                if rng.random() < 0.5:
+                    head = self._phrase(8) + " " + self._phrase(8)
+                else:
+                    head = self._phrase(12)
+                if head_kind == "hn":
+                    head = FEATURE_NUMBERS[heads % len(FEATURE_NUMBERS)] + "、" + head
+                body.append((head_kind, head))
+                heads += 1
+                gap = rng.randint(2, 3)
+                point = 0
+            if points and point < len(FEATURE_POINTS) and rng.random() < 0.6:
+                text = FEATURE_POINTS[point] + text
+                point += 1
+            body.append(("p", text))
+            gap -= 1
+        art.body = body
+        return art
+
+    def qa_article(self, paper: str, issue_date: date, style: str) -> Article:
+        """Class ``qa``: 记者：question / 答：answer paragraphs under one headline."""
+        rng = self.rng
+        art = self.new_article(paper, issue_date, "brief", style, "qa")
+        cf = CITIES[art.city]
+        org = rng.choice(ORGS)
+        office = rng.choice(QA_OFFICES)
+        official = rng.choice(self.names) if rng.random() < 0.4 else None
+        who = f"{cf}{org}{office}"
+        topic = self._phrase(10)
+        art.title = self._fresh_title(
+            lambda: rng.choice(QA_HEADS).format(who=who, topic=self._phrase(10))
+        )
+        art.subtitle = art.banner = art.trainee = None
+        intro = rng.choice(QA_INTROS).format(
+            cf=cf, org=org, office=office, name=official or "", p=topic
+        )
+        body: list[tuple[str, str]] = [("p", intro + self._stretch(art, 1))]
+        answer = f"{official}：" if official else "答："
+        for _ in range(rng.randint(3, 6)):
+            if rng.random() < 0.2:
+                q = rng.choice(QA_SHORT_QUESTIONS)
+            else:
+                q = rng.choice(QA_QUESTIONS).format(p=self._phrase(10))
+            body.append(("p", "记者：" + q))
+            body.append(("p", answer + self._stretch(art, rng.randint(1, 3))))
+            if rng.random() < 0.25:
+                body.append(("p", self._stretch(art, rng.randint(1, 2))))
+        art.body = body
+        art.intro = ""
+        if style == "none":
+            art.reporters = []
+        return art
+
+    def brief_items(self, paper: str, issue_date: date, count: int) -> list[Article]:
+        """Class ``briefs``: short items with short titles, some closed by 记者：X."""
+        rng = self.rng
+        arts = []
+        for _ in range(count):
+            art = self.new_article(paper, issue_date, "brief", "none", "briefs")
+            art.title = self._fresh_title(
+                lambda a=art: (CITIES[a.city] if rng.random() < 0.5 else "") + self._phrase(9)
+            )
+            art.subtitle = art.banner = art.trainee = None
+            body, total = [], 0
+            for k, text in art.body:
+                if k == "p" and total < 120:
+                    body.append(("p", text))
+                    total += len(text)
+            art.body = body
+            if art.date_form != "recent" and rng.random() < 0.3:
+                art.date_form = "recent"  # no date printed: the issue's
+            r = rng.random()
+            art.byline_style = "colon" if r < 0.35 else "inline" if r < 0.55 else "none"
+            art.reporters = art.reporters[:1] if art.byline_style != "none" else []
+            arts.append(art)
+        return arts
+
+    def caption(self, paper: str, issue_date: date) -> Article:
+        """Class ``caption``: a photo caption whose credit names photographers."""
+        rng = self.rng
+        aid = len(self.articles)
+        city = rng.choice(CITY_NAMES)
+        cf = CITIES[city]
+        d = issue_date - timedelta(days=rng.choice((0, 1, 1, 2)))
+        place = cf if rng.random() < 0.5 else rng.choice(self.pool.places)
+        text = rng.choice(CAPTION_FORMS).format(
+            md=f"{d.month}月{d.day}日",
+            place=place,
+            scene=rng.choice(CAPTION_SCENES),
+            p=self._phrase(10),
+        )
+        if rng.random() < 0.4:
+            text += "图为" + rng.choice(CAPTION_SCENES) + "。"
+        names = list(dict.fromkeys(rng.choice(self.names) for _ in range(rng.choice((1, 1, 2)))))
+        credit = rng.choice(CAPTION_CREDITS).format(names=" ".join(names))
+        form = "md" if re.match(r"\d+月", text) else "recent"
+        art = Article(
+            aid, "photo_caption", None, None, paper, issue_date, d, form, city,
+            [], credit, None, "none", "", [("p", text)], layout="caption",
+            photographers=names,
+        )  # fmt: skip
+        self.articles.append(art)
+        return art
+
+    def slot_items(self, page: Page, slot: int, want: int, layout: str) -> list[tuple]:
+        """Items of one slot in ``layout``, one of the page's new layout classes."""
+        rng = self.rng
+        paper, issue_date = page.paper, page.issue_date
+        if layout == "dateline_open":
+            return [("full", self.dateline_article(paper, issue_date))]
+        if layout == "bare":
+            return [("full", self.bare_article(paper, issue_date))]
+        if layout == "feature":
+            style = self._style(page, slot, want)
+            return [("full", self.feature_article(paper, issue_date, style))]
+        if layout == "qa":
+            style = self._style(page, slot, want)
+            return [("full", self.qa_article(paper, issue_date, style))]
+        if layout == "briefs":
+            count = min(rng.randint(3, 5), self.n - len(self.articles))
+            banner = rng.choice(BRIEF_BANNERS)
+            return [("briefs", banner, self.brief_items(paper, issue_date, count))]
+        if layout == "caption":
+            # under an article still open: the credit must close only the caption
+            items: list[tuple] = []
+            if not page.items or rng.random() < 0.5:
+                items.append(("full", self.dateline_article(paper, issue_date)))
+            if len(self.articles) < self.n:
+                items.append(("caption", self.caption(paper, issue_date)))
+            return items
+        # glued_dup: a copy of an earlier article glued under this slot's article
+        items = [("full", self.new_article(paper, issue_date, None, self._style(page, slot, want)))]
+        pool = self.dup_pool[not page.ascii_punct] or self.dup_pool[page.ascii_punct]
+        if pool and len(self.articles) < self.n:
+            j = rng.randrange(len(pool))
+            orig = pool[j]
+            pool[j] = pool[-1]
+            pool.pop()
+            copy = self.variant(orig, rng.choice(("none", "end")))
+            items.append(("glued", replace(copy, layout="glued_dup")))
+            self.dups += 1
+        return items
+
     # ------------------------------------------------------------------ rendering
 
     def _credit(self, art: Article) -> str:
@@ -730,6 +1078,13 @@ class Generator:
 
     def _lead(self, art: Article) -> str:
         d = art.event_date
+        if art.dateline:
+            when = {
+                "dateline": "",
+                "md": f"{d.month}月{d.day}日，",
+                "ymd": f"{d.year}年{d.month}月{d.day}日，",
+            }.get(art.date_form, "近日，")
+            return art.dateline + when + art.intro
         if art.byline_style == "dateline":
             when = f"{d.month}月{d.day}日" if art.date_form != "recent" else ""
             head = f"本报{when}讯（记者{' '.join(art.reporters)}）"
@@ -795,8 +1150,46 @@ class Generator:
         return [text]
 
     def _heading(self, page: Page, text: str, level: int) -> str:
+        """A headline line: Markdown ``#`` on Markdown pages, a plain line elsewhere."""
         text = self._punct(page, text)
         return ("#" * level + " " + text) if page.markdown else text
+
+    def _jump_mark(self, page: Page, item: tuple, verb: str) -> str:
+        """(下转第三版) as on the bundled pages; a mid-page jump: （下转第3版）."""
+        if len(item) > 5 and item[5] == "mid":
+            return self._punct(page, f"（{verb}第{item[4]}版）")
+        return f"({verb}第{cn_number(item[4])}版)"
+
+    def _brief_blocks(self, page: Page, banner: str, arts: list[Article]) -> list[list[str]]:
+        """A briefs column: the banner, then each item's title, text and credit."""
+        rng = self.rng
+        out = [[self._heading(page, banner, 2)]]
+        for art in arts:
+            blocks = [self._heading(page, art.title, 3) if rng.random() < 0.5 else art.title]
+            blocks[0] = self._punct(page, blocks[0])
+            text = art.body[0][1]
+            if art.date_form != "recent":
+                d = art.event_date
+                text = f"{d.month}月{d.day}日，" + _LEAD_DATE_RE.sub("", text, count=1)
+            for _k, more in art.body[1:]:
+                text += more
+            if art.byline_style == "inline":
+                text += f"（记者 {art.reporters[0]}）"
+            blocks.extend(self._paragraph(page, text))
+            if art.byline_style == "colon":
+                blocks.append(
+                    self._punct(page, rng.choice(("记者：", "记者 ：", "记者:")) + art.reporters[0])
+                )
+            out.append(blocks)
+        return out
+
+    def _caption_blocks(self, page: Page, art: Article) -> list[str]:
+        """A caption after two or more blank lines, its credit on a line of its own or glued."""
+        text = self._paragraph(page, art.body[0][1])[0]
+        credit = self._punct(page, art.label)
+        if self.rng.random() < 0.4:
+            return ["\n\n" + text + " " + credit]
+        return ["\n\n" + text, credit]
 
     def render(self, page: Page, item: tuple) -> list[str]:
         """Blocks (paragraphs / lines) of one item on a page."""
@@ -807,9 +1200,12 @@ class Generator:
             blocks.append("\n\n" + self._paragraph(page, art.body[0][1])[0])
             blocks.append(self._punct(page, f"本报记者 {art.reporters[0]} 摄"))
             return blocks
-        blocks.append(
-            self._heading(page, art.title, 1 if page.markdown and rng.random() < 0.3 else 2)
-        )
+        if kind == "glued":  # a plain headline line is its only cue
+            blocks.append(self._punct(page, art.title))
+        else:
+            blocks.append(
+                self._heading(page, art.title, 1 if page.markdown and rng.random() < 0.3 else 2)
+            )
         if kind != "tail":
             if art.subtitle:
                 sub = "——" + art.subtitle
@@ -837,14 +1233,22 @@ class Generator:
                 text_blocks = []
                 blocks.append(self._heading(page, text, rng.choice((2, 3))))
                 continue
+            if k in ("hp", "hn", "h3"):  # a feature's section heads: plain, 一、, ###
+                blocks.extend(text_blocks)
+                text_blocks = []
+                level = 3 if k == "h3" else 0
+                blocks.append(
+                    self._heading(page, text, level) if level else self._punct(page, text)
+                )
+                continue
             protect = len(lead) - len(art.intro) if first_para and kind != "tail" else 0
             parts = self._paragraph(page, text, protect)
             if first_para and kind == "tail":
-                parts[0] = f"(上接第{cn_number(item[4])}版)" + parts[0]
+                parts[0] = self._jump_mark(page, item, "上接") + parts[0]
             first_para = False
             text_blocks.extend(parts)
         if kind == "head":
-            text_blocks[-1] += f"(下转第{cn_number(item[4])}版)"
+            text_blocks[-1] += self._jump_mark(page, item, "下转")
         blocks.extend(text_blocks)
         if art.byline_style == "end" and kind != "head":
             credit = self._punct(page, self._credit(art))
@@ -904,9 +1308,37 @@ class Generator:
     def _bare(item: tuple) -> bool:
         """An article that neither opens with a byline or dateline nor closes with one."""
         art = item[1]
+        if not isinstance(art, Article):  # a briefs column
+            return True
         return art.kind != "photo_caption" and art.byline_style == "none"
 
+    def _page_layouts(self, page: Page) -> None:
+        """Decide which of the new layout classes a page shows (none in version 2 mode)."""
+        rng = self.rng
+        if "furniture" in self.layouts:
+            page.furniture = rng.random() < FURNITURE_PAGES
+        if self.slot_layouts and rng.random() < NEW_LAYOUT_PAGES:
+            # the classes take turns (every one is planted even in a small
+            # corpus); a third of the pages show a second one as well
+            first = self.slot_layouts[self.turn % len(self.slot_layouts)]
+            self.turn += 1
+            others = [x for x in self.slot_layouts if x != first]
+            page.layouts = (first,)
+            if others and rng.random() < 1 / 3:
+                page.layouts += (rng.choice(others),)
+
+    def _open_end(self, page: Page) -> bool:
+        """Whether the page's last item is an article a following headline must end."""
+        if not page.items:
+            return False
+        item = page.items[-1]
+        art = item[1]
+        if item[0] in ("briefs", "caption", "glued"):
+            return True
+        return art.layout in ("dateline_open", "bare")
+
     def build(self) -> None:
+        """Plan every issue, page and item until N distinct articles are placed."""
         rng = self.rng
         n = self.n
         while len(self.articles) < n:
@@ -926,30 +1358,27 @@ class Generator:
             # last on the page), or every article opens with a dateline or a
             # byline under its title (a brief without one only first). A
             # headline after an article that is still open, followed by text
-            # with neither, reads as a section head even to a person.
+            # with neither, reads as a section head even to a person. The new
+            # layout classes break this on purpose: they are what real pages do.
             house = "end" if rng.random() < 0.5 else "dateline"
             for page in pages:
                 page.house = house
+            # a jump whose first part sits mid-page: another article above it
+            # and at least one below it
+            mid = jump_due and "jump_mid" in self.layouts and rng.random() < JUMP_MID_SHARE
             tails: dict[int, list[tuple]] = {}
             for pi, page in enumerate(pages):
                 want = rng.randint(2, 7)
+                if self.layouts:
+                    self._page_layouts(page)
+                    if mid and pi == 0:
+                        want = max(want, 3)
+                head_slot = 1 if mid else 0
+                used = False  # whether a slot of the page took one of its new layouts
                 for slot in range(want):
                     if len(self.articles) >= n:
                         break
-                    if slot and self.dups + 1 <= DUP_RATE * len(self.articles):
-                        pool = (
-                            self.dup_pool[not page.ascii_punct] or self.dup_pool[page.ascii_punct]
-                        )
-                        if pool:
-                            j = rng.randrange(len(pool))
-                            orig = pool[j]
-                            pool[j] = pool[-1]
-                            pool.pop()
-                            style = self._style(page, slot, want, dup=True)
-                            page.items.append(("dup", self.variant(orig, style)))
-                            self.dups += 1
-                            continue
-                    if pi == 0 and slot == 0 and jump_due and len(pages) > 1:
+                    if pi == 0 and slot == head_slot and jump_due and len(pages) > 1:
                         art = self.new_article(
                             paper,
                             issue_date,
@@ -969,14 +1398,41 @@ class Generator:
                             if rng.random() < 0.6:
                                 off = rng.randrange(len(text) // 4, 3 * len(text) // 4)
                             target = rng.randrange(1, len(pages))
-                            page.items.append(("head", art, i, off, pages[target].page_no))
-                            tails.setdefault(target, []).append(("tail", art, i, off, page.page_no))
+                            form = "mid" if mid else "top"
+                            if mid:
+                                art.layout = "jump_mid"
+                            page.items.append(("head", art, i, off, pages[target].page_no, form))
+                            tails.setdefault(target, []).append(
+                                ("tail", art, i, off, page.page_no, form)
+                            )
                             self.jumps += 1
                             jump_due = False
                             continue
                         page.items.append(("full", art))
                         continue
+                    if slot and self.dups + 1 <= DUP_RATE * len(self.articles):
+                        pool = (
+                            self.dup_pool[not page.ascii_punct] or self.dup_pool[page.ascii_punct]
+                        )
+                        if pool:
+                            j = rng.randrange(len(pool))
+                            orig = pool[j]
+                            pool[j] = pool[-1]
+                            pool.pop()
+                            style = self._style(page, slot, want, dup=True)
+                            page.items.append(("dup", self.variant(orig, style)))
+                            self.dups += 1
+                            continue
+                    if page.layouts and (not used or rng.random() < NEW_LAYOUT_SLOT):
+                        layout = rng.choice(page.layouts) if used else page.layouts[0]
+                        page.items.extend(self.slot_items(page, slot, want, layout))
+                        used = True
+                        continue
                     style = self._style(page, slot, want)
+                    page.items.append(("full", self.new_article(paper, issue_date, None, style)))
+                if page.layouts and self._open_end(page) and len(self.articles) < n:
+                    # an open article, column or caption is followed by a headline
+                    style = self._style(page, want, want + 1)
                     page.items.append(("full", self.new_article(paper, issue_date, None, style)))
                 for tail in tails.pop(pi, []):
                     pos = 0 if rng.random() < 0.5 else rng.randint(0, len(page.items))
@@ -985,7 +1441,11 @@ class Generator:
                     page.items.insert(pos, tail)
             for page in pages:
                 for item in page.items:
-                    if item[0] == "full" and item[1].kind != "photo_caption":
+                    if (
+                        item[0] == "full"
+                        and item[1].kind != "photo_caption"
+                        and item[1].layout == "classic"
+                    ):
                         self.dup_pool[page.ascii_punct].append(item[1])
         self.pages = [p for p in self.pages if p.items]
         for i, page in enumerate(self.pages):
@@ -993,45 +1453,139 @@ class Generator:
 
     # ------------------------------------------------------------------ output
 
-    def page_text(self, page: Page) -> str:
+    def _furniture(self, page: Page) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """Page furniture lines (kind, text) above the first article and below the last."""
         rng = self.rng
-        blocks: list[str] = []
+        d = page.issue_date
+        section = rng.choice(SECTION_WORDS)
+        colon = rng.choice(("：", ":"))
+        editor, artist = rng.sample(self.names, 2)
+        evening = page.paper == "城市晚报"
+        label = f"A{page.page_no:02d}" if evening else str(page.page_no)
+        r = rng.random()
+        if evening:  # an evening paper numbers its pages A01, A02 …
+            header = f"{label} {section} 责任编辑{colon}{editor} 美术编辑{colon}{artist}"
+            if r < 0.7:
+                header = f"{page.paper} {label} {section} 责编{colon}{editor} 美编{colon}{artist}"
+        elif r < 0.7:
+            header = f"{page.paper} 第{page.page_no}版 {section} 责任编辑{colon}{editor}"
+        else:
+            header = f"第{page.page_no}版 {section} 责任编辑{colon}{editor} 美术编辑{colon}{artist}"
+        day = f"{d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]}"
+        top: list[tuple[str, str]] = []
+        if rng.random() < 0.85:
+            top.append(("header", header))
+        if not top or rng.random() < 0.5:
+            top.insert(rng.randint(0, len(top)), ("date", day))
+        if rng.random() < 0.4:
+            top.append(("section", self._heading(page, section, 2)))
+        bottom = [("page_number", label)] if rng.random() < 0.5 else []
+        has_header = any(k == "header" for k, _t in top)
+        page.truth.update(
+            paper=page.paper if has_header and header.startswith(page.paper) else None,
+            page=label if has_header else None,
+            date=d.isoformat() if any(k == "date" for k, _t in top) else None,
+            section=section,
+            editors=[editor, artist] if "美" in header else [editor],
+        )
+        return top, bottom
+
+    def _item_pieces(
+        self, page: Page, item: tuple
+    ) -> tuple[list[tuple[str, str]], list[tuple[Article, str, int, int]]]:
+        """An item as (separator, block) pieces and the placements they hold."""
+        rng = self.rng
+        kind = item[0]
+        if kind == "briefs":
+            pieces = []
+            spans = []
+            for i, blocks in enumerate(self._brief_blocks(page, item[1], item[2])):
+                first = len(pieces)
+                pieces.extend(("\n\n", b) for b in blocks)
+                if i:
+                    spans.append((item[2][i - 1], "full", first, len(pieces) - 1))
+            return pieces, spans
+        if kind == "caption":
+            blocks = self._caption_blocks(page, item[1])
+            return [("\n\n", b) for b in blocks], [(item[1], "full", 0, len(blocks) - 1)]
+        blocks = self.render(page, item)
+        role = {"full": "full", "dup": "duplicate", "glued": "duplicate"}.get(kind)
+        role = role or {"head": "jump_head", "tail": "jump_tail"}[kind]
+        if kind == "glued":
+            inner = "\n" if rng.random() < 0.5 else "\n\n"
+            pieces = [("\n", blocks[0])] + [(inner, b) for b in blocks[1:]]
+        else:
+            pieces = [("\n\n", b) for b in blocks]
+        return pieces, [(item[1], role, 0, len(pieces) - 1)]
+
+    def page_text(self, page: Page) -> str:
+        """The raw text of a page; records every placement's lines in ``Article.placed``."""
+        rng = self.rng
+        pieces: list[tuple[str, str]] = []  # (separator before it, block)
+        furniture: list[tuple[int, str, str]] = []  # piece index, kind, text
+        bottom: list[tuple[str, str]] = []
+        if page.furniture:
+            top, bottom = self._furniture(page)
+            for kind, text in top:
+                furniture.append((len(pieces), kind, text))
+                pieces.append((rng.choice(("\n", "\n\n")), text))
         if rng.random() < 0.15:
-            blocks.append(self._heading(page, rng.choice(PAGE_HEADERS), 2))
-        spans: list[tuple[dict, int, int]] = []  # placement, first and last block
+            pieces.append(("\n\n", self._heading(page, rng.choice(PAGE_HEADERS), 2)))
+        spans: list[tuple[dict, int, int]] = []  # placement, first and last piece
+        shown = {"furniture"} if page.furniture else set()
         for item in page.items:
-            first = len(blocks)
-            blocks.extend(self.render(page, item))
-            role = {"full": "full", "dup": "duplicate", "head": "jump_head", "tail": "jump_tail"}
-            placed = {"file": page.name + ".txt", "role": role[item[0]]}
-            if item[1].kind != "photo_caption":
-                placed["byline_style"] = item[1].byline_style
-            item[1].placed.append(placed)
-            spans.append((placed, first, len(blocks) - 1))
+            first = len(pieces)
+            item_pieces, item_spans = self._item_pieces(page, item)
+            pieces.extend(item_pieces)
+            for art, role, a, b in item_spans:
+                placed = {"file": page.name + ".txt", "role": role}
+                if art.kind != "photo_caption":
+                    placed["byline_style"] = art.byline_style
+                if item[0] == "glued":
+                    placed["layout"] = "glued_dup"
+                shown.add(placed.get("layout", art.layout))
+                art.placed.append(placed)
+                spans.append((placed, first + a, first + b))
+        for kind, text in bottom:
+            furniture.append((len(pieces), kind, text))
+            pieces.append(("\n\n", text))
         lead = 2 if rng.random() < 0.7 else 0
         # Line numbers (1-based, as the reader counts them) of each block's
         # first and last non-empty line: the ground truth for bench/truth.py.
         starts, ends, line = [], [], 1 + lead
-        for block in blocks:
+        for i, (sep, block) in enumerate(pieces):
+            if i:
+                line += sep.count("\n")
             line += len(block) - len(block.lstrip("\n"))
             starts.append(line)
             line += block.strip("\n").count("\n")
             ends.append(line)
-            line += 2
         for placed, first, last in spans:
             placed["lines"] = [starts[first], ends[last]]
-        text = "\n\n".join(blocks)
+        page.truth["layouts"] = [x for x in NEW_LAYOUTS if x in shown]
+        if page.furniture:
+            page.truth["furniture"] = [
+                {"line": starts[i], "kind": kind, "text": text} for i, kind, text in furniture
+            ]
+        text = "".join((sep if i else "") + block for i, (sep, block) in enumerate(pieces))
         if lead:
             text = "\n\n" + text
         return text.rstrip()
 
     def page_meta(self, page: Page) -> str | None:
+        """The sidecar ``.meta.yml`` of a page, or None (most furniture pages have none)."""
         rng = self.rng
         if rng.random() < 0.4:
             return None
+        if page.furniture and rng.random() < 0.6:
+            return None  # the furniture is the only evidence of paper, page and date
         city = PAPER_HOME[page.paper]
         if city is None and rng.random() < 0.5:
-            first = next((it[1] for it in page.items if it[0] != "tail"), page.items[0][1])
+            first = page.items[0][1]
+            for it in page.items:
+                if it[0] != "tail":
+                    first = it[2][0] if it[0] == "briefs" else it[1]
+                    break
             city = first.city
         lines = [f"paper: {page.paper}", f"date: {page.issue_date.isoformat()}"]
         if rng.random() < 0.85:
@@ -1041,23 +1595,43 @@ class Generator:
         return "\n".join(lines) + "\n"
 
 
+def article_layouts(art: Article) -> list[str]:
+    """The layout classes an article's placements show (``classic`` when none)."""
+    found = {art.layout} | {p["layout"] for p in art.placed if "layout" in p}
+    if len(found) > 1:
+        found.discard("classic")
+    return [x for x in LAYOUTS if x in found]
+
+
 def clear_outdir(outdir: Path) -> None:
+    """Create OUTDIR, removing the page files and manifest of an earlier run."""
     outdir.mkdir(parents=True, exist_ok=True)
     for pattern in ("p*.txt", "p*.meta.yml", "MANIFEST.json"):
         for path in sorted(outdir.glob(pattern)):
             path.unlink()
 
 
-def make_corpus(n: int, outdir: Path, seed: int = 0, corpus_dir: Path = DEFAULT_CORPUS) -> dict:
-    """Write the corpus; returns the manifest that was written."""
+def make_corpus(
+    n: int,
+    outdir: Path,
+    seed: int = 0,
+    corpus_dir: Path = DEFAULT_CORPUS,
+    layouts: tuple[str, ...] = LAYOUTS,
+) -> dict:
+    """Write the corpus; returns the manifest that was written.
+
+    ``layouts``: the layout classes to plant (``LAYOUTS``); ``("classic",)``
+    writes the page files version 2 wrote for the same N and seed.
+    """
     if n < 1:
         raise ValueError("N must be at least 1")
     sentences, phrases = load_pool(corpus_dir)
-    gen = Generator(n, seed, sentences, phrases)
+    gen = Generator(n, seed, sentences, phrases, layouts)
     gen.build()
     clear_outdir(outdir)
     total_chars = total_bytes = metas = 0
     noise = {"markdown": 0, "ascii_punct": 0, "column_wrap": 0, "mid_sentence_breaks": 0}
+    page_truth = []
     for page in gen.pages:
         text = gen.page_text(page)
         data = text.encode("utf-8")
@@ -1068,6 +1642,20 @@ def make_corpus(n: int, outdir: Path, seed: int = 0, corpus_dir: Path = DEFAULT_
         if meta is not None:
             (outdir / f"{page.name}.meta.yml").write_bytes(meta.encode("utf-8"))
             metas += 1
+        page_truth.append(
+            {
+                "file": page.name + ".txt",
+                "paper": page.paper,
+                "page": f"A{page.page_no:02d}" if page.paper == "城市晚报" else str(page.page_no),
+                "date": page.issue_date.isoformat(),
+                "meta_file": meta is not None,
+                "layouts": page.truth.get("layouts", []),
+                "printed": {
+                    k: v for k, v in page.truth.items() if k not in ("furniture", "layouts")
+                },
+                "furniture": page.truth.get("furniture", []),
+            }
+        )
         noise["markdown"] += page.markdown
         noise["ascii_punct"] += page.ascii_punct
         noise["column_wrap"] += bool(page.wrap_width)
@@ -1075,6 +1663,17 @@ def make_corpus(n: int, outdir: Path, seed: int = 0, corpus_dir: Path = DEFAULT_
     arts = gen.articles
     kinds: dict[str, int] = {}
     styles: dict[str, int] = {}
+    layout_counts: dict[str, int] = {}
+    furnished = {pt["file"] for pt in page_truth if pt["furniture"]}
+    for a in arts:
+        for x in article_layouts(a):
+            layout_counts[x] = layout_counts.get(x, 0) + 1
+        if any(p["file"] in furnished for p in a.placed):  # printed on such a page
+            layout_counts["furniture"] = layout_counts.get("furniture", 0) + 1
+    page_layouts: dict[str, int] = {}
+    for pt in page_truth:
+        for x in pt["layouts"]:
+            page_layouts[x] = page_layouts.get(x, 0) + 1
     for a in arts:
         kinds[a.kind] = kinds.get(a.kind, 0) + 1
         if a.kind != "photo_caption":
@@ -1096,7 +1695,11 @@ def make_corpus(n: int, outdir: Path, seed: int = 0, corpus_dir: Path = DEFAULT_
             "kinds": dict(sorted(kinds.items())),
             "byline_styles": dict(sorted(styles.items())),
             "pages_with": noise,
+            "layouts": {x: layout_counts.get(x, 0) for x in LAYOUTS},
+            "pages_with_layout": {x: page_layouts.get(x, 0) for x in NEW_LAYOUTS},
+            "pages_with_new_layout": sum(1 for pt in page_truth if pt["layouts"]),
         },
+        "layouts": [x for x in LAYOUTS if x == "classic" or x in gen.layouts],
         "rates": {"duplicates": DUP_RATE, "jumps": JUMP_RATE},
         "articles": [
             {
@@ -1108,12 +1711,16 @@ def make_corpus(n: int, outdir: Path, seed: int = 0, corpus_dir: Path = DEFAULT_
                 "date": None if a.date_form == "recent" else a.event_date.isoformat(),
                 "city": a.city,
                 "reporters": a.reporters,
+                "photographers": a.photographers,
                 "byline_style": a.byline_style,
+                "layouts": article_layouts(a),
+                "dateline": a.dateline,
                 "chars": a.chars(),
                 "placed": a.placed,
             }
             for a in arts
         ],
+        "pages": page_truth,
     }
     (outdir / "MANIFEST.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
@@ -1127,11 +1734,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("outdir", metavar="OUTDIR", type=Path)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="sample pages to draw from")
+    ap.add_argument(
+        "--layouts",
+        default="all",
+        help="comma-separated layout classes to plant (default all: "
+        + ",".join(LAYOUTS)
+        + "); 'classic' alone writes version 2's page files",
+    )
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
+    layouts = LAYOUTS if args.layouts == "all" else tuple(args.layouts.split(","))
+    if set(layouts) - set(LAYOUTS):
+        ap.error(f"unknown layout class in {args.layouts!r}; known: {', '.join(LAYOUTS)}")
     t0 = time.perf_counter()
-    manifest = make_corpus(args.n, args.outdir, args.seed, args.corpus)
+    manifest = make_corpus(args.n, args.outdir, args.seed, args.corpus, layouts)
     c = manifest["counts"]
     print(
         f"{c['distinct_articles']} articles (+{c['duplicates']} duplicates, {c['jumps']} jumps) "

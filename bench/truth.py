@@ -46,8 +46,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Layout classes of bench/make_corpus.py, in its order (read from the manifest
+# when it names them; a version 2 manifest has classic only).
+LAYOUTS = (
+    "classic",
+    "dateline_open",
+    "bare",
+    "furniture",
+    "briefs",
+    "caption",
+    "qa",
+    "feature",
+    "jump_mid",
+    "glued_dup",
+)
+
+
 @dataclass
 class Placement:
+    """One copy of a planted article on a page, with its non-empty lines."""
+
     aid: int
     role: str
     file: str
@@ -55,6 +73,7 @@ class Placement:
     last: int
     lines: set[int]
     title: str | None
+    layout: str | None = None  # a placement-level class (glued_dup)
 
 
 @dataclass
@@ -64,6 +83,7 @@ class Unit:
     title: str
     sources: list[tuple[str, int, int]]
     overlap: dict[int, int] = field(default_factory=dict)  # placement index -> lines
+    meta: dict | None = None  # export fields: paper, page, date, reporters, photographers
 
 
 def _flat(text: str | None) -> str:
@@ -81,6 +101,7 @@ def _same_title(got: str, planted: str) -> bool:
 
 
 def load_truth(corpus: Path) -> tuple[dict, list[Placement]]:
+    """The manifest and every placement of every planted article."""
     manifest = json.loads((corpus / "MANIFEST.json").read_text(encoding="utf-8"))
     texts: dict[str, list[str]] = {}
     placements: list[Placement] = []
@@ -95,14 +116,26 @@ def load_truth(corpus: Path) -> tuple[dict, list[Placement]]:
             first, last = p["lines"]
             nonblank = {n for n in range(first, last + 1) if lines[n - 1].strip()}
             placements.append(
-                Placement(art["id"], p["role"], p["file"], first, last, nonblank, art["title"])
+                Placement(
+                    art["id"],
+                    p["role"],
+                    p["file"],
+                    first,
+                    last,
+                    nonblank,
+                    art["title"],
+                    p.get("layout"),
+                )
             )
     return manifest, placements
 
 
-def pipeline_units(corpus: Path, shingles: bool = False) -> tuple[list[Unit], list[Unit], dict]:
-    """Split fragments and merged articles, running the stages in-process."""
-    sys.path.insert(0, str(ROOT))
+def pipeline_units(
+    corpus: Path, shingles: bool = False, project: Path = ROOT
+) -> tuple[list[Unit], list[Unit], dict]:
+    """Split fragments and merged articles, running the stages in-process
+    with the ``generator`` package of ``project`` (this checkout by default)."""
+    sys.path.insert(0, str(project))
     from generator import clean, merge, read, split
 
     found = read.read_corpus(corpus)
@@ -148,7 +181,11 @@ def shingle_stats(fragments: list) -> dict:
     }
 
 
+META_FIELDS = ("paper", "page", "date", "date_precision", "reporters", "photographers", "kind")
+
+
 def export_units(path: Path) -> list[Unit]:
+    """Units of an export (JSON lines), with the metadata fields truth scores."""
     units = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
@@ -157,12 +194,14 @@ def export_units(path: Path) -> list[Unit]:
                 Unit(
                     rec["title"],
                     [(s["file"], s["first_line"], s["last_line"]) for s in rec["sources"]],
+                    meta={k: rec.get(k) for k in META_FIELDS},
                 )
             )
     return units
 
 
-def _unit(title: str, sources) -> Unit:
+def _unit(title: str, sources: list) -> Unit:
+    """A unit from a pipeline article's title and ``Source`` list."""
     return Unit(title, [(s.file, s.first_line, s.last_line) for s in sources])
 
 
@@ -187,6 +226,7 @@ def attach(units: list[Unit], placements: list[Placement]) -> dict[int, list[int
 
 
 def covers(unit: Unit, k: int, placements: list[Placement]) -> bool:
+    """Whether ``unit`` holds at least half of placement ``k``'s non-empty lines."""
     return unit.overlap.get(k, 0) * 2 >= len(placements[k].lines)
 
 
@@ -219,6 +259,10 @@ def score_split(units: list[Unit], placements: list[Placement]) -> dict[int, str
 
 
 def score_merge(units: list[Unit], placements: list[Placement]) -> dict:
+    """Per planted article: recovered, duplicate merged, jump joined, title right.
+
+    ``result["verdict"]``: article id -> the unit index that recovered it (or None).
+    """
     touching = attach(units, placements)
     by_article: dict[int, list[int]] = defaultdict(list)
     for k, p in enumerate(placements):
@@ -226,6 +270,8 @@ def score_merge(units: list[Unit], placements: list[Placement]) -> dict:
     result = {"planted": len(by_article), "recovered": 0, "duplicates": 0, "dup_merged": 0}
     result.update({"jumps": 0, "jumps_joined": 0, "title_ok": 0})
     misses: dict[str, list] = defaultdict(list)
+    found: dict[int, int] = {}
+    joined: set[int] = set()
     for aid, ks in sorted(by_article.items()):
         first = ks[0]
         cover = [u for u in touching.get(first, []) if covers(units[u], first, placements)]
@@ -244,29 +290,241 @@ def score_merge(units: list[Unit], placements: list[Placement]) -> dict:
             misses["fused"].append(aid)
             continue
         result["recovered"] += 1
+        found[aid] = cover[0]
         if placements[first].title is None or _same_title(u.title, placements[first].title):
             result["title_ok"] += 1
         else:
             misses["title"].append(aid)
         if second is not None:
-            joined = covers(u, second, placements)
+            both = covers(u, second, placements)
+            if both:
+                joined.add(aid)
             if role2 == "duplicate":
-                result["dup_merged"] += joined
-                if not joined:
+                result["dup_merged"] += both
+                if not both:
                     misses["dup_not_merged"].append(aid)
             else:
-                result["jumps_joined"] += joined
-                if not joined:
+                result["jumps_joined"] += both
+                if not both:
                     misses["jump_not_joined"].append(aid)
     covered = {k for u in units for k in u.overlap}
     result["outputs"] = len(units)
     result["outputs_without_placement"] = sum(1 for u in units if not u.overlap)
+    # spurious: an output that covers no placement (a stray piece, a furniture line)
+    result["spurious"] = sum(
+        1 for u in units if not any(covers(u, k, placements) for k in u.overlap)
+    )
     result["placements_untouched"] = len(placements) - len(covered)
     result["misses"] = {k: v for k, v in sorted(misses.items())}
+    result["found"] = found
+    result["joined"] = joined
     return result
 
 
+def _han(text: str | None) -> str:
+    """Only letters and digits (Han included), as generator/evaluate.py compares titles."""
+    return "".join(ch for ch in (text or "") if ch.isalnum())
+
+
+def title_matches(planted: str, got: str) -> bool:
+    """generator/evaluate.py's rule: the same Han text, or one holds the other and
+    is at least 60 % of its length."""
+    a, b = _han(planted), _han(got)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return short in long_ and len(short) >= 0.6 * len(long_)
+
+
+def expected_reporters(art: dict) -> list[str]:
+    """Reporters a reader finds printed: none for captions and unsigned articles."""
+    if art["kind"] == "photo_caption" or art["byline_style"] == "none":
+        return []
+    return list(art["reporters"])
+
+
+def expected_photographers(art: dict) -> list[str]:
+    """Photographers of a caption (version 2 manifests kept them as reporters)."""
+    if art["kind"] != "photo_caption":
+        return []
+    return list(art.get("photographers") or art["reporters"])
+
+
+def article_classes(art: dict, furniture_files: set[str]) -> list[str]:
+    """The layout classes a planted article counts for (furniture: printed on such a page)."""
+    classes = list(art.get("layouts") or ["classic"])
+    if any(p["file"] in furniture_files for p in art["placed"]):
+        classes.append("furniture")
+    return classes
+
+
+def score_classes(
+    manifest: dict,
+    placements: list[Placement],
+    units: list[Unit],
+    merged: dict,
+    verdict: dict[int, str] | None = None,
+) -> dict:
+    """Per layout class: planted articles, recovered (lines), exactly once (title),
+    and what the class is about (jumps joined, copies merged, photographers,
+    furniture kept out); with export metadata also paper, date and reporters.
+
+    ``merged`` is ``score_merge``'s result for ``units``; ``verdict`` the split
+    stage's (placement index -> ok / edge / fused / broken), when there is one.
+    """
+    arts = {a["id"]: a for a in manifest["articles"]}
+    pages = manifest.get("pages", [])
+    furniture_files = {pg["file"] for pg in pages if pg.get("furniture")}
+    page_of = {pg["file"]: pg for pg in pages}
+    by_file: dict[str, list[int]] = defaultdict(list)
+    for i, u in enumerate(units):
+        for file in {f for f, _a, _b in u.sources}:
+            by_file[file].append(i)
+    firsts: dict[int, int] = {}
+    seconds: dict[int, int] = {}
+    for k, p in enumerate(placements):
+        if p.aid in firsts:
+            seconds.setdefault(p.aid, k)
+        else:
+            firsts[p.aid] = k
+    found, joined = merged["found"], merged["joined"]
+    with_meta = any(u.meta is not None for u in units)
+    order = manifest.get("layouts") or list(LAYOUTS)
+    if furniture_files and "furniture" not in order:
+        order = [*order, "furniture"]
+    stats: dict[str, Counter] = {c: Counter() for c in LAYOUTS if c in order}
+    for aid, art in sorted(arts.items()):
+        classes = [c for c in article_classes(art, furniture_files) if c in stats]
+        u_index = found.get(aid)
+        unit = units[u_index] if u_index is not None else None
+        files = {p["file"] for p in art["placed"]}
+        if art["title"]:
+            hits = {
+                i
+                for f in files
+                for i in by_file.get(f, ())
+                if title_matches(art["title"], units[i].title)
+            }
+            if unit is not None and _same_title(unit.title, art["title"]):
+                hits.add(u_index)
+            exact = len(hits) == 1
+        else:  # a caption has no title: the unit that recovered it
+            exact = unit is not None
+        row: Counter = Counter(planted=1, recovered=unit is not None, exact=exact)
+        if aid in seconds:
+            second = placements[seconds[aid]]
+            kind = "jump" if second.role == "jump_tail" else "dup"
+            row[f"{kind}s"] += 1
+            row[f"{kind}s_joined"] += aid in joined
+        if verdict is not None:
+            row[f"split_{verdict[firsts[aid]]}"] += 1
+        if with_meta and unit is not None and unit.meta is not None:
+            meta = unit.meta
+            row["paper_ok"] += meta.get("paper") == art["paper"]
+            want_date = art["date"] or art["issue_date"]
+            row["date_ok"] += meta.get("date") == want_date
+            got_date = meta.get("date") or ""
+            row["year_wrong"] += bool(got_date) and got_date[:4] != art["issue_date"][:4]
+            row["reporters_ok"] += sorted(meta.get("reporters") or []) == sorted(
+                expected_reporters(art)
+            )
+            if art["kind"] == "photo_caption":
+                row["captions"] += 1
+                row["photographers_ok"] += sorted(meta.get("photographers") or []) == sorted(
+                    expected_photographers(art)
+                )
+            first_page = page_of.get(art["placed"][0]["file"], {})
+            if first_page.get("printed", {}).get("page"):
+                row["page_printed"] += 1
+                row["page_ok"] += str(meta.get("page") or "") == first_page["printed"]["page"]
+        for c in classes:
+            stats[c].update(row)
+    # captions: a credit attributed to the article above as its reporters
+    if with_meta:
+        leaked = 0
+        for aid, art in arts.items():
+            names = set(expected_photographers(art))
+            if not names:
+                continue
+            file = art["placed"][0]["file"]
+            if any(
+                names & set(units[i].meta.get("reporters") or [])
+                for i in by_file.get(file, ())
+                if units[i].meta is not None
+                and any(
+                    placements[k].aid != aid and covers(units[i], k, placements)
+                    for k in units[i].overlap
+                )
+            ):
+                leaked += 1
+        if "caption" in stats:
+            stats["caption"]["credit_as_reporters"] = leaked
+    # furniture: lines that went into an article, became a title or an article
+    if "furniture" in stats:
+        lines = [(pg["file"], f) for pg in pages for f in pg.get("furniture", [])]
+        inside = as_title = as_article = 0
+        for file, f in lines:
+            holders = [
+                i
+                for i in by_file.get(file, ())
+                if any(fl == file and a <= f["line"] <= b for fl, a, b in units[i].sources)
+            ]
+            inside += bool(holders)
+            flat = _han(f["text"])
+            as_title += any(_han(units[i].title) == flat for i in by_file.get(file, ()))
+            as_article += any(
+                not any(covers(units[i], k, placements) for k in units[i].overlap) for i in holders
+            )
+        st = stats["furniture"]
+        st["furniture_lines"] = len(lines)
+        st["furniture_in_output"] = inside
+        st["furniture_as_title"] = as_title
+        st["furniture_in_spurious"] = as_article
+        st["pages"] = len(furniture_files)
+    return {c: dict(v) for c, v in stats.items()}
+
+
+def class_table(classes: dict) -> list[str]:
+    """Printable lines: one per layout class."""
+    out = ["  class           planted  recovered          exactly once (title)  other"]
+    for c, st in classes.items():
+        n = st.get("planted", 0)
+        other = []
+        for key, total in (
+            ("jumps_joined", "jumps"),
+            ("dups_joined", "dups"),
+            ("photographers_ok", "captions"),
+            ("reporters_ok", None),
+            ("paper_ok", None),
+            ("date_ok", None),
+            ("page_ok", "page_printed"),
+        ):
+            if key in st or (total and total in st):
+                of = st.get(total, 0) if total else st.get("recovered", 0)
+                other.append(f"{key} {st.get(key, 0)}/{of}")
+        for key in ("year_wrong", "credit_as_reporters"):
+            if key in st:
+                other.append(f"{key} {st[key]}")
+        if "furniture_lines" in st:
+            other.append(
+                f"furniture lines {st['furniture_lines']} on {st['pages']} pages: "
+                f"in an output {st['furniture_in_output']}, as a title "
+                f"{st['furniture_as_title']}, in a spurious output {st['furniture_in_spurious']}"
+            )
+        split = [f"{k[6:]} {v}" for k, v in sorted(st.items()) if k.startswith("split_")]
+        if split:
+            other.append("split: " + ", ".join(split))
+        out.append(
+            f"  {c:14s} {n:8d}  {_pct(st.get('recovered', 0), n):17s}  "
+            f"{_pct(st.get('exact', 0), n):20s}  " + "; ".join(other)
+        )
+    return out
+
+
 def _pct(a: int, b: int) -> str:
+    """``a/b (p %)``."""
     return f"{a}/{b} ({100 * a / b:.1f} %)" if b else f"{a}/0"
 
 
@@ -277,13 +535,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", type=int, default=0, help="list up to K examples per kind of miss")
     ap.add_argument("--json", type=Path, help="write the numbers here")
     ap.add_argument("--shingles", action="store_true", help="count 4-grams over merge.MAX_POSTINGS")
+    ap.add_argument(
+        "--project",
+        type=Path,
+        default=ROOT,
+        help="score the generator package of another copy of the code (e.g. `git archive` of HEAD)",
+    )
     args = ap.parse_args(argv)
     manifest, placements = load_truth(args.corpus)
     out: dict = {"corpus": str(args.corpus), "manifest_counts": manifest["counts"]}
     if args.export:
         merged = export_units(args.export)
     else:
-        fragments, merged, counts = pipeline_units(args.corpus, args.shingles)
+        fragments, merged, counts = pipeline_units(args.corpus, args.shingles, args.project)
         out["merge_report"] = counts
         if args.shingles:
             st = counts["shingles"]
@@ -314,7 +578,9 @@ def main(argv: list[str] | None = None) -> int:
                     p = placements[k]
                     print(f"  {kind}: article {p.aid} {p.role} {p.file}:{p.first}-{p.last}")
     res = score_merge(merged, placements)
-    out["merge"] = {k: v for k, v in res.items() if k != "misses"}
+    classes = score_classes(manifest, placements, merged, res, None if args.export else verdict)
+    out["merge"] = {k: v for k, v in res.items() if k not in ("misses", "found", "joined")}
+    out["classes"] = classes
     out["misses"] = {k: len(v) for k, v in res["misses"].items()}
     print(
         f"merge: {res['outputs']} articles; recovered {_pct(res['recovered'], res['planted'])}, "
@@ -324,6 +590,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{res['outputs_without_placement']} articles hold no planted text"
     )
     print("  misses: " + ", ".join(f"{k} {len(v)}" for k, v in res["misses"].items()))
+    print(f"  spurious (cover no planted article): {res['spurious']}")
+    print("per layout class (an article counts for each class it shows):")
+    for line in class_table(classes):
+        print(line)
     if args.show:
         for kind, aids in res["misses"].items():
             print(f"  {kind}: " + " ".join(map(str, aids[: args.show])))
