@@ -165,6 +165,7 @@ def test_ocr_rules_fix_annotated_errors(raw: str, fixed: str) -> None:
         "工具市场很活跃，哈哈哈哈。",  # 具市 inside 工具市场
         "他在演讲行程中说。",  # 讲行 inside 演讲行程
         "天天向上，年年有余，常常来往。",  # single-character reduplication
+        "要把园区的道路改造改造成示范路段。",  # noun 道路改造, then the verb 改造成
     ],
 )
 def test_rules_do_not_fire_on_correct_text(correct: str) -> None:

@@ -113,10 +113,19 @@ def test_lead_date_with_event_year_in_same_sentence():
     assert "2023年全省科技工作会议" in a.date_source
 
 
-def test_lead_date_year_from_nearest_explicit_year():
+def test_a_background_year_is_no_year_for_the_lead_date():
+    # 2019 is when the project was approved, not when it started: no year is invented.
     a = _dated(_art(["3月5日，项目正式开工。", "该项目于2019年立项。"]))
-    assert a.date == "2019-03-05"
-    assert "正文最近的“2019年立项”" in a.date_source
+    assert a.date is None and a.date_source is None
+
+
+def test_a_page_year_is_not_taken_by_an_article_about_another_year():
+    page_mate = _art(["2023年3月4日，全省春耕备耕工作会议召开。"])
+    other = _art(["3月5日，“2018冰雪季”活动启动。"], title="2018冰雪季活动启动")
+    assert page_mate.sources == other.sources  # the same page file
+    _dated(page_mate, other)
+    assert page_mate.date == "2023-03-04"
+    assert other.date is None  # its headline names 2018, not the page's 2023
 
 
 def test_background_full_date_opening_a_paragraph_is_not_the_lead():

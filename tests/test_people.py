@@ -60,6 +60,13 @@ def test_papers_data_is_well_formed():
         ("吉林日报记者 邱国强", "吉林日报", ["邱国强"], {}, False),
         ("城市晚报全媒体记者 陆续", "城市晚报", ["陆续"], {}, False),
         ("本报记者 潘硕 摄", None, ["潘硕"], {}, True),
+        ("记者：孟庆林", None, ["孟庆林"], {}, False),  # a byline with a colon
+        ("本报记者：韩冬 宋佳", None, ["韩冬", "宋佳"], {}, False),
+        ("东北网记者 吴晓", "东北网", ["吴晓"], {}, False),  # a news site's reporter
+        ("郑海燕/摄", None, ["郑海燕"], {}, True),  # names-only photo credits
+        ("王兵 刘畅 摄", None, ["王兵", "刘畅"], {}, True),
+        ("光明日报调研组", "光明日报", [], {}, False),  # a team signs for its paper
+        ("本报评论员", None, [], {}, False),
         ("(记者景洋)", None, ["景洋"], {}, False),
         ("（记者刘勃 张宽）", None, ["刘勃", "张宽"], {}, False),
         ("(记者刘勃 张宽)", None, ["刘勃", "张宽"], {}, False),
@@ -247,6 +254,24 @@ def test_bylines_in_bundled_corpus_are_exactly_the_byline_lines():
         ),
         ("新华社北京2月7日电 近日", "新华社北京2月7日电", "近日", Byline("新华社", [], {}, False)),
         ("本报讯 近日，", "本报讯", "近日，", None),
+        (  # a special correspondent
+            "本报3月2日讯（特派记者 白雪）昨天，",
+            "本报3月2日讯（特派记者 白雪）",
+            "昨天，",
+            Byline(None, ["白雪"], {}, False),
+        ),
+        (  # an agency's brackets hold the names alone
+            "中新网长春3月2日电 （钱程 孙悦）当天，",
+            "中新网长春3月2日电 （钱程 孙悦）",
+            "当天，",
+            Byline("中国新闻社", ["钱程", "孙悦"], {}, False),
+        ),
+        (  # a news site's lead: the site is not the paper that printed it
+            "东亚在线延边频道消息（金美兰）：3月2日，",
+            "东亚在线延边频道消息（金美兰）",
+            "3月2日，",
+            Byline(None, ["金美兰"], {}, False),
+        ),
     ],
 )
 def test_parse_dateline(paragraph, dateline, rest, byline):
@@ -260,6 +285,7 @@ def test_parse_dateline(paragraph, dateline, rest, byline):
         "记者从2023年全省科技工作会议上了解到",
         "（本报讯）",
         "2月7日，记者从",
+        "据最新消息，今天",  # 消息 leads a dateline only with its reporter in brackets
     ],
 )
 def test_parse_dateline_rejects(paragraph):

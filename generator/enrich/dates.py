@@ -3,18 +3,21 @@
 Sources, in order of trust:
 
 1. the issue date from the page metadata (``article.meta.date``);
+   or from the page's own header (``吉林日报 2022年10月19日 星期三``);
 2. the dateline (``本报2月7日讯``) or a lead sentence that opens with a date
    (``1月9日，…开幕``, ``2月7日，记者从…``);
 3. other dates in the text (``截至1月29日``, ``1月31日，…告诉记者``);
-4. the dates of the other articles on the same page file, at month precision,
+4. the dates of the other articles on the same page file whose year is
+   printed (in their dateline or lead, or the metadata), at month precision,
    for an article whose own text fixes only the year.
 
 A date written without a year (the news convention for "this year") takes its
 year from the article's *current year*: the year it plans for (``2023年，…将``,
 ``2022年工作安排``, ``预计2023年``), the year of the event it reports
 (``2023年全省科技工作会议``), or the year after the one it reviews as finished
-(``回眸2022年``, ``据统计，2022年``). Failing that, the nearest explicit year in
-the text, then the page, then the metadata.
+(``回眸2022年``, ``据统计，2022年``). Failing that, the page, then the metadata.
+The nearest year mentioned in the text is no evidence (``早在2015年…`` is
+background): without evidence a date stays unknown rather than invented.
 
 Not publication dates by themselves: a headline year, programme periods and
 ranges (``2021-2025年度``), targets (``到2025年``), background dates with their own
@@ -34,6 +37,7 @@ from .people import dateline_head, parse_dateline
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年")
+_HEADLINE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # 2018冰雪吉林行
 _BARE_DATE_RE = re.compile(r"(?<![\d年.])(?<!年\s)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _LEAD_RE = re.compile(
     r"^[\s　“\"]*(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"
@@ -87,6 +91,8 @@ class _Found:
 class _Analysis:
     text: str  # emptied once analysed: ``snippets`` keeps what later steps quote
     meta_date: str | None
+    meta_how: str = "元数据（版面日期）"  # where meta_date came from
+    mentioned: frozenset[int] = frozenset()  # every year the title and text name
     dateline: _Found | None = None
     lead: _Found | None = None
     text_dates: list[_Found] = field(default_factory=list)
@@ -102,7 +108,8 @@ class _Result:
     date: str | None = None
     precision: str | None = None
     source: str | None = None
-    own: bool = False  # from the article's own evidence (usable as page context)
+    own: bool = False  # from the article's own evidence
+    written: bool = False  # its year is printed (dateline, lead, metadata): page context
 
 
 # --- text analysis ---------------------------------------------------------------------
@@ -242,7 +249,13 @@ def _analyse(article: Article) -> _Analysis:
     if dateline_text:
         dateline_text = dateline_text.translate(_FULLWIDTH_DIGITS)
     analysis = _Analysis(text=text, meta_date=article.meta.date)
+    if "date" in article.meta.header_fields:
+        analysis.meta_how = f"版头（{article.meta.header}）"
     analysis.years = _classify_years(text)
+    headline = " ".join(t for t in (article.kicker, article.title, article.subtitle) if t)
+    analysis.mentioned = frozenset(m.year for m in analysis.years) | frozenset(
+        int(y) for y in _HEADLINE_YEAR_RE.findall(headline.translate(_FULLWIDTH_DIGITS))
+    )
 
     if dateline_text:
         m = _DATELINE_DATE_RE.search(dateline_text)
@@ -329,14 +342,6 @@ def _parse_iso(iso: str) -> tuple[int, int | None, int | None]:
     return parts[0], (parts[1] if len(parts) > 1 else None), (parts[2] if len(parts) > 2 else None)
 
 
-def _nearest_year(analysis: _Analysis, pos: int) -> tuple[int | None, str | None]:
-    usable = [m for m in analysis.years if m.kind not in ("range", "target") and not m.month_end]
-    if not usable or pos < 0:
-        return None, None
-    best = min(usable, key=lambda m: abs(m.start - pos))
-    return best.year, f"正文最近的“{analysis.snippets[best.start]}”"
-
-
 def _year_for(
     found: _Found,
     analysis: _Analysis,
@@ -348,11 +353,10 @@ def _year_for(
         return found.year, ""
     if analysis.current_year:
         return analysis.current_year, f"，年份据{analysis.current_year_how}"
-    year, how = _nearest_year(analysis, found.pos)
-    if year:
-        return year, f"，年份据{how}"
     if page:
         page_year, page_month, page_day = _parse_iso(page)
+        if analysis.mentioned and not analysis.mentioned & {page_year, page_year - 1}:
+            return None, ""  # the article speaks of other years only: not the page's
         year = page_year
         neighbour = dt.date(page_year, page_month or 12, page_day or 28)
         own = (year, found.month or 1, found.day or 1)
@@ -383,7 +387,7 @@ def _own_result(
         if not _valid(year, found.month, found.day):
             continue  # 2月29日 in a year without one: not a date to trust
         iso = _iso(year, found.month, found.day)
-        return _Result(iso, "day", found.how + how, True), False
+        return _Result(iso, "day", found.how + how, True, not how), False
     if analysis.text_dates:
         cy = analysis.current_year
         dated: list[tuple[dt.date, _Found, str]] = []
@@ -402,7 +406,7 @@ def _own_result(
         if dated:
             when, found, how = max(dated, key=lambda item: item[0])
             iso = _iso(when.year, when.month, when.day)
-            return _Result(iso, "day", found.how + how, True), False
+            return _Result(iso, "day", found.how + how, True, not how), False
     if analysis.current_year:
         return None, True  # the year is known; the month may come from the page
     return None, needs_page
@@ -410,13 +414,14 @@ def _own_result(
 
 def _resolve(analysis: _Analysis, page: str | None) -> tuple[_Result, bool]:
     """(result, wants_page): wants_page when page context could still add to it."""
-    meta = analysis.meta_date
+    meta, meta_how = analysis.meta_date, analysis.meta_how
     meta_year = int(meta[:4]) if meta and meta[:4].isdigit() else None
     own, needs_page = _own_result(analysis, page, meta_year)
     if meta:
         if own and own.date and own.date.startswith(meta) and len(own.date) > len(meta):
-            return _Result(own.date, own.precision, own.source + "（与元数据一致）", True), False
-        return _Result(meta, _precision(meta), "元数据（版面日期）", True), False
+            source = own.source + f"（与{meta_how}一致）"
+            return _Result(own.date, own.precision, source, True, True), False
+        return _Result(meta, _precision(meta), meta_how, True, True), False
     if own:
         return own, False
     cy = analysis.current_year

@@ -249,13 +249,23 @@ class Byline:
     photo: bool
 
 
-_ROLE_MODS = r"(?:全媒体|融媒体|新媒体|首席|资深|见习|实习|特约|摄影|视频|驻[\u4e00-\u9fff]{1,3}?)"
+_ROLE_MODS = (
+    r"(?:全媒体|融媒体|新媒体|首席|资深|见习|实习|特约|特派|摄影|视频|驻[\u4e00-\u9fff]{1,3}?)"
+)
 _ROLE_BASES = r"(?:记者|通讯员|实习生|评论员|撰稿人|编辑|摄影|摄像)"
 _ROLE = rf"(?:{_ROLE_MODS}?{_ROLE_BASES})"
 _ROLE_RE = re.compile(_ROLE)
 _GENERIC_PAPER = (
     rf"[{_CJK}]{{2,8}}?(?:日报|晚报|早报|晨报|时报|商报|都市报|报|通讯社|新闻社|"
-    r"广播电视台|电视台|融媒体中心)"
+    r"广播电视台|电视台|融媒体中心|网)"
+)
+# A team signing for its paper: 光明日报调研组, 本报评论员.
+_TEAM_RE = re.compile(
+    rf"^(?P<paper>[{_CJK}]{{2,10}}?)(?:联合)?(?:调研组|调查组|采访组|课题组|报道组|特约评论员|评论员)$"
+)
+# A credit of names only: 徐守俊/摄, 张三 李四 摄.
+_NAMES_CREDIT_RE = re.compile(
+    rf"^(?P<names>[{_CJK}·]{{2,5}}(?:[{_WS}、]+[{_CJK}·]{{2,5}}){{0,3}})[{_WS}]*[/／]?[{_WS}]*(?:摄影|摄)$"
 )
 _PHOTO_SUFFIX = r"(?:摄影|摄|供图|图)"
 _OTHER_SUFFIX = r"(?:报道|发|整理|编译|采写)"
@@ -317,7 +327,7 @@ def _parse_people(rest: str, *, strict: bool) -> tuple[list[str], dict[str, str]
     roles: dict[str, str] = {}
     for i, role_m in enumerate(roles_at):
         end = roles_at[i + 1].start() if i + 1 < len(roles_at) else len(rest)
-        chunk = rest[role_m.end() : end].strip(_WS + "、，,/／")
+        chunk = rest[role_m.end() : end].strip(_WS + "、，,/／：:")
         role = role_m.group()
         last = i + 1 == len(roles_at)
         if last:
@@ -383,6 +393,15 @@ def _parse_byline(text: str, *, strict: bool = False) -> tuple[Byline, _Prefix |
         if byline is None:
             return None
         return byline, None
+    team = _TEAM_RE.match(t)
+    if team and (team.group("paper") == "本报" or find_paper(team.group("paper"))):
+        paper = None if team.group("paper") == "本报" else canonical_paper(team.group("paper"))
+        return Byline(paper, [], {}, False), None
+    credit = _NAMES_CREDIT_RE.match(t)
+    if credit:
+        names = [n for n in re.split(rf"[{_WS}、]+", credit.group("names")) if n]
+        if all(_plausible_name(n, strict=True) for n in names):
+            return Byline(None, names, {}, True), None
     mark = _LEAD_MARK_RE.match(t)
     lead = t[mark.end() :] if mark else t
     agency_photo = re.match(r"(.+?)发", lead)
@@ -506,11 +525,16 @@ _DATE_PART = r"(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
 @lru_cache(maxsize=1)
 def _dateline_re() -> re.Pattern[str]:
     known = "|".join(re.escape(f) for f in sorted(_paper_index(), key=len, reverse=True))
-    org = rf"(?:本报|{known}|[{_CJK}]{{2,8}}?(?:日报|晚报|报|社|网))"
+    org = rf"(?:本报|{known}|[{_CJK}]{{2,8}}?(?:日报|晚报|报|社|网|在线|客户端))"
     return re.compile(
         rf"^[{_WS}]*(?P<head>(?:据)?(?P<org>{org})"
-        rf"(?P<place>[{_CJK}·]{{0,10}}?)[{_WS}]*(?P<date>{_DATE_PART})?[{_WS}]*(?P<kind>讯|电))"
+        rf"(?P<place>[{_CJK}·]{{0,10}}?)[{_WS}]*(?P<date>{_DATE_PART})?[{_WS}]*(?P<kind>讯|电|消息))"
     )
+
+
+def stripped_opens(text: str) -> bool:
+    """Whether ``text`` opens with a bracket (after spaces)."""
+    return text.lstrip(_WS)[:1] in _OPEN
 
 
 def parse_dateline(paragraph: str) -> tuple[str, str, Byline | None] | None:
@@ -529,6 +553,11 @@ def parse_dateline(paragraph: str) -> tuple[str, str, Byline | None] | None:
         return None  # 本报记者王五电… is not a dateline
     org = m.group("org")
     paper = None if org == "本报" else canonical_paper(org)
+    if m.group("kind") == "消息":
+        if not stripped_opens(paragraph[m.end() :]):
+            return None  # 消息 is a dateline only with its reporter in brackets
+        if not find_paper(org):
+            paper = None  # a site's lead (国际在线…消息): the printing paper is another
     pos = m.end()
     byline: Byline | None = None
     rest_start = pos
@@ -539,7 +568,7 @@ def parse_dateline(paragraph: str) -> tuple[str, str, Byline | None] | None:
         close = re.match(r"[(（\[【〔]([^()（）\[\]【】〔〕]{1,60})[)）\]】〕]", stripped)
         if close:
             inner = close.group(1)
-            parsed = _parse_byline(inner)
+            parsed = _parse_byline(inner) or _parse_byline("记者 " + inner.strip(_WS), strict=True)
             if parsed:
                 b, prefix = parsed
                 byline = Byline(b.paper or paper, b.reporters, b.roles, b.photo)
