@@ -42,6 +42,7 @@ GAZETTEER = Path(__file__).resolve().parent.parent / "generator" / "data" / "gaz
 
 JUMP_RATE = 0.03  # share of articles split across two pages of one issue
 DUP_RATE = 0.05  # share of articles that appear again in another file
+RECENT_DAYS = 30  # a copy reprints an article of this many days before (version 3)
 FIRST_DAY = date(2019, 1, 1)
 LAST_DAY = date(2024, 12, 31)
 
@@ -183,6 +184,7 @@ WIRE_DATELINES = (
     ("中新网吉林{city}{md}电 （{names}）", True, True),
     ("中新网{city}{md}电（记者 {names}）", True, True),
 )
+PHOTO_BANNERS = ("图片新闻", "图片报道", "看图")
 BRIEF_BANNERS = ("简讯", "快讯", "本报简讯", "综合简讯", "短讯", "要闻简报")
 SECTION_WORDS = ("要闻", "区域", "经济", "民生", "综合", "都市", "时政", "社会", "文化", "县域")
 WEEKDAYS = "一二三四五六日"
@@ -932,6 +934,8 @@ class Generator:
                 if head_kind == "hn":
                     head = FEATURE_NUMBERS[heads % len(FEATURE_NUMBERS)] + "、" + head
                 body.append((head_kind, head))
+                if head_kind == "h3" and rng.random() < 0.25:  # a head and a subhead
+                    body.append((head_kind, self._phrase(10)))
                 heads += 1
                 gap = rng.randint(2, 3)
                 point = 0
@@ -1020,13 +1024,30 @@ class Generator:
         names = list(dict.fromkeys(rng.choice(self.names) for _ in range(rng.choice((1, 1, 2)))))
         credit = rng.choice(CAPTION_CREDITS).format(names=" ".join(names))
         form = "md" if re.match(r"\d+月", text) else "recent"
+        title = None
+        if rng.random() < 0.35:  # a photo news item with a headline of its own
+            title = self._fresh_title(lambda: cf + self._phrase(9))
         art = Article(
-            aid, "photo_caption", None, None, paper, issue_date, d, form, city,
+            aid, "photo_caption", title, None, paper, issue_date, d, form, city,
             [], credit, None, "none", "", [("p", text)], layout="caption",
             photographers=names,
         )  # fmt: skip
         self.articles.append(art)
         return art
+
+    def _dup_index(self, pool: list[Article], issue_date: date) -> int:
+        """Which article of the pool is printed again in the issue of ``issue_date``.
+
+        Version 2 took any earlier article, so a copy could come out years
+        after the first print; with the new layouts on, a copy reprints an
+        article of the last ``RECENT_DAYS`` days (or the latest one there is).
+        """
+        if not self.layouts:
+            return self.rng.randrange(len(pool))
+        k = len(pool) - 1
+        while k > 0 and (issue_date - pool[k - 1].issue_date).days <= RECENT_DAYS:
+            k -= 1
+        return self.rng.randrange(k, len(pool))
 
     def slot_items(self, page: Page, slot: int, want: int, layout: str) -> list[tuple]:
         """Items of one slot in ``layout``, one of the page's new layout classes."""
@@ -1058,7 +1079,7 @@ class Generator:
         items = [("full", self.new_article(paper, issue_date, None, self._style(page, slot, want)))]
         pool = self.dup_pool[not page.ascii_punct] or self.dup_pool[page.ascii_punct]
         if pool and len(self.articles) < self.n:
-            j = rng.randrange(len(pool))
+            j = self._dup_index(pool, page.issue_date)
             orig = pool[j]
             pool[j] = pool[-1]
             pool.pop()
@@ -1187,9 +1208,13 @@ class Generator:
         """A caption after two or more blank lines, its credit on a line of its own or glued."""
         text = self._paragraph(page, art.body[0][1])[0]
         credit = self._punct(page, art.label)
+        out, lead = [], "\n\n"
+        if art.title:
+            out.append(lead + self._heading(page, art.title, 3))
+            lead = ""
         if self.rng.random() < 0.4:
-            return ["\n\n" + text + " " + credit]
-        return ["\n\n" + text, credit]
+            return [*out, lead + text + " " + credit]
+        return [*out, lead + text, credit]
 
     def render(self, page: Page, item: tuple) -> list[str]:
         """Blocks (paragraphs / lines) of one item on a page."""
@@ -1415,7 +1440,7 @@ class Generator:
                             self.dup_pool[not page.ascii_punct] or self.dup_pool[page.ascii_punct]
                         )
                         if pool:
-                            j = rng.randrange(len(pool))
+                            j = self._dup_index(pool, issue_date)
                             orig = pool[j]
                             pool[j] = pool[-1]
                             pool.pop()
@@ -1467,15 +1492,20 @@ class Generator:
             header = f"{label} {section} 责任编辑{colon}{editor} 美术编辑{colon}{artist}"
             if r < 0.7:
                 header = f"{page.paper} {label} {section} 责编{colon}{editor} 美编{colon}{artist}"
-        elif r < 0.7:
+        elif r < 0.45:
             header = f"{page.paper} 第{page.page_no}版 {section} 责任编辑{colon}{editor}"
+        elif r < 0.7:  # the date inside the header line
+            header = (
+                f"{page.paper} {d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]} "
+                f"第{page.page_no}版 {section} 责任编辑{colon}{editor}"
+            )
         else:
             header = f"第{page.page_no}版 {section} 责任编辑{colon}{editor} 美术编辑{colon}{artist}"
         day = f"{d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]}"
         top: list[tuple[str, str]] = []
         if rng.random() < 0.85:
             top.append(("header", header))
-        if not top or rng.random() < 0.5:
+        if not top or ("星期" not in header and rng.random() < 0.5):
             top.insert(rng.randint(0, len(top)), ("date", day))
         if rng.random() < 0.4:
             top.append(("section", self._heading(page, section, 2)))
@@ -1484,7 +1514,9 @@ class Generator:
         page.truth.update(
             paper=page.paper if has_header and header.startswith(page.paper) else None,
             page=label if has_header else None,
-            date=d.isoformat() if any(k == "date" for k, _t in top) else None,
+            date=d.isoformat()
+            if any(k == "date" or "星期" in t for k, t in top if k != "section")
+            else None,
             section=section,
             editors=[editor, artist] if "美" in header else [editor],
         )
@@ -1506,8 +1538,13 @@ class Generator:
                     spans.append((item[2][i - 1], "full", first, len(pieces) - 1))
             return pieces, spans
         if kind == "caption":
-            blocks = self._caption_blocks(page, item[1])
-            return [("\n\n", b) for b in blocks], [(item[1], "full", 0, len(blocks) - 1)]
+            pieces = [("\n\n", b) for b in self._caption_blocks(page, item[1])]
+            if rng.random() < 0.25:  # under a 图片新闻 banner (a column, not the caption's)
+                first = pieces[0][1].lstrip("\n")
+                banner = "\n\n" + self._heading(page, rng.choice(PHOTO_BANNERS), 2)
+                pieces[0:1] = [("\n\n", banner), ("\n\n", first)]
+                return pieces, [(item[1], "full", 1, len(pieces) - 1)]
+            return pieces, [(item[1], "full", 0, len(pieces) - 1)]
         blocks = self.render(page, item)
         role = {"full": "full", "dup": "duplicate", "glued": "duplicate"}.get(kind)
         role = role or {"head": "jump_head", "tail": "jump_tail"}[kind]

@@ -384,7 +384,9 @@ def score_classes(
             by_file[file].append(i)
     firsts: dict[int, int] = {}
     seconds: dict[int, int] = {}
+    on_file: dict[str, list[int]] = defaultdict(list)
     for k, p in enumerate(placements):
+        on_file[p.file].append(k)
         if p.aid in firsts:
             seconds.setdefault(p.aid, k)
         else:
@@ -423,10 +425,13 @@ def score_classes(
         if with_meta and unit is not None and unit.meta is not None:
             meta = unit.meta
             row["paper_ok"] += meta.get("paper") == art["paper"]
-            want_date = art["date"] or art["issue_date"]
-            row["date_ok"] += meta.get("date") == want_date
+            # the date the text or the page gives; a copy's page date counts too
+            dates = {art["date"] or art["issue_date"]}
+            dates |= {page_of[p["file"]]["date"] for p in art["placed"][1:] if p["file"] in page_of}
+            row["date_ok"] += meta.get("date") in dates
             got_date = meta.get("date") or ""
-            row["year_wrong"] += bool(got_date) and got_date[:4] != art["issue_date"][:4]
+            years = {d[:4] for d in dates} | {art["issue_date"][:4]}
+            row["year_wrong"] += bool(got_date) and got_date[:4] not in years
             row["reporters_ok"] += sorted(meta.get("reporters") or []) == sorted(
                 expected_reporters(art)
             )
@@ -441,22 +446,25 @@ def score_classes(
                 row["page_ok"] += str(meta.get("page") or "") == first_page["printed"]["page"]
         for c in classes:
             stats[c].update(row)
-    # captions: a credit attributed to the article above as its reporters
+    # captions: a credit attributed to the article above as its reporters (a
+    # name that article really has does not count: the pool of names is small)
     if with_meta:
         leaked = 0
         for aid, art in arts.items():
             names = set(expected_photographers(art))
             if not names:
                 continue
-            file = art["placed"][0]["file"]
+            k_cap = firsts[aid]
+            cap = placements[k_cap]
+            above = [k for k in on_file[cap.file] if placements[k].last < cap.first]
+            if not above:
+                continue
+            k_above = max(above, key=lambda k: placements[k].last)
+            own = set(expected_reporters(arts[placements[k_above].aid]))
             if any(
-                names & set(units[i].meta.get("reporters") or [])
-                for i in by_file.get(file, ())
-                if units[i].meta is not None
-                and any(
-                    placements[k].aid != aid and covers(units[i], k, placements)
-                    for k in units[i].overlap
-                )
+                (names - own) & set(units[i].meta.get("reporters") or [])
+                for i in by_file.get(cap.file, ())
+                if units[i].meta is not None and covers(units[i], k_above, placements)
             ):
                 leaked += 1
         if "caption" in stats:

@@ -348,6 +348,9 @@ def test_dateline_open_articles(corpus):
         assert not END_BYLINE_RE.search(lines[b - 1])  # no closing byline
         forms.add(re.sub(r"[\d月日]|（.*", "", art["dateline"])[:4])
         nxt = _next_line(lines, b)
+        banners = (*mc.PHOTO_BANNERS, *mc.BRIEF_BANNERS)
+        if nxt is not None and re.sub(r"^#+ ", "", lines[nxt - 1]) in banners:
+            nxt = _next_line(lines, nxt)  # a column's banner, then its first item
         if nxt is not None:  # the next article's headline follows directly
             starts = {p[0] for p in _by_file(manifest)[placed["file"]]}
             assert nxt in starts
@@ -426,22 +429,37 @@ def test_briefs_columns(corpus):
     assert firsts >= 1
 
 
-def test_photo_captions(corpus):
-    _outdir, manifest, pages = corpus
-    seen = 0
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """A corpus large enough for the rarer forms of a class (≈ 2 s)."""
+    outdir = tmp_path_factory.mktemp("bench") / "large"
+    manifest = mc.make_corpus(600, outdir, seed=2)
+    return outdir, manifest, _pages(outdir)
+
+
+@pytest.mark.parametrize("which", ["corpus", "large"])
+def test_photo_captions(which, request):
+    _outdir, manifest, pages = request.getfixturevalue(which)
+    seen = titled = banners = 0
     for art, placed in _placements(manifest, "caption"):
         if art["kind"] != "photo_caption":
             continue  # the open article a caption sits under
         lines = _lines(pages, placed["file"])
         a, b = placed["lines"]
         assert art["reporters"] == [] and art["photographers"]
-        assert art["title"] is None
         assert lines[b - 1].rstrip().endswith("摄")
         for name in art["photographers"]:
             assert name in lines[b - 1]
-        assert lines[a - 2] == lines[a - 3] == ""  # two blank lines or more above
+        above = lines[: a - 1]
+        if re.sub(r"^#+ ", "", lines[a - 3]) in mc.PHOTO_BANNERS:
+            banners += 1
+            above = above[:-2]  # the banner and the blank line under it
+        assert above[-2:] == ["", ""]  # two blank lines or more above
+        titled += art["title"] is not None
         seen += 1
     assert seen >= 2
+    if which == "large":  # a headline of its own, a 图片新闻 banner above
+        assert titled and banners
 
 
 def test_qa_interviews(corpus):
