@@ -1,10 +1,12 @@
-"""``python -m generator check``: a quality table, one row per article."""
+"""``python -m generator check``: a quality table, one row per article;
+``check --explain FILE``: every boundary decision on one raw page."""
 
 from __future__ import annotations
 
 import unicodedata
 
-from .model import Article, Problem
+from . import clean, split
+from .model import Article, PageMeta, Problem
 from .patterns import han_count
 
 SHORT_CHARS = 40
@@ -74,4 +76,39 @@ def report(articles: list[Article], problems: list[Problem]) -> str:
         lines.append("")
         lines.append(f"input problems ({len(problems)}):")
         lines.extend(f"  {p}" for p in problems)
+    return "\n".join(lines) + "\n"
+
+
+def explain(name: str, data: bytes, meta: PageMeta | None = None) -> str:
+    """Why one raw page was cut where it was: its furniture, then every
+    headline-like line with the decision and the evidence that carried it,
+    then the articles that came out (before merging with other pages)."""
+    from .read import read_page_bytes
+
+    page, problems = read_page_bytes(name, data, meta)
+    lines = [f"{name}:"]
+    lines += [f"  {p}" for p in problems]
+    if page is None:
+        return "\n".join(lines) + "\n"
+    page = clean.clean_page(page)
+    decisions, info = split.explain_page(page)
+    facts = [
+        f"{label} {value}"
+        for label, value in (
+            ("报纸", info.paper),
+            ("版次", info.page),
+            ("版面", info.section),
+            ("日期", info.date),
+            ("编辑", "、".join(info.editors)),
+        )
+        if value
+    ]
+    lines.append("版面信息：" + ("；".join(facts) if facts else "无"))
+    lines.append(f"标题判断（{split.NEW_ARTICLE_AT:g}分及以上为新文章）：")
+    lines += [f"  {d.explain()}" for d in sorted(decisions, key=lambda d: d.no)]
+    articles = split.split_page(page)
+    lines.append(f"切分结果：{len(articles)}篇")
+    for a in articles:
+        where = f"第{a.sources[0].first_line}–{a.sources[0].last_line}行"
+        lines.append(f"  {where} {a.kind} “{a.title}”" + (f" {a.byline}" if a.byline else ""))
     return "\n".join(lines) + "\n"

@@ -1,7 +1,12 @@
 """Merge stage: one article per story, with every source recorded.
 
-Pure functions, in three passes:
+Pure functions, in four passes:
 
+0. **Glued copies.** A copy of an article that another extraction prints
+   under its own headline can run on, in this one, from the article above it
+   without any cue of a new article: its headline was read as a section head.
+   A section head that is another file's title, over that title's text, is cut
+   off as an article of its own (and then merged as a duplicate).
 1. **Displaced tails.** An untitled fragment is joined to the article on the
    same page that stops mid-word, when the two ends make a word together
    (``积极利`` + ``用国际创新资源`` → ``利用``).
@@ -41,6 +46,7 @@ MAX_POSTINGS = 50  # shingles shared by more articles than this carry no signal
 class MergeReport:
     """Counts for the run summary."""
 
+    copies_cut: int = 0
     tails_joined: int = 0
     duplicates_merged: int = 0
     continuations_joined: int = 0
@@ -52,6 +58,7 @@ def merge(articles: list[Article], memo: Memo | None = None) -> tuple[list[Artic
     ``memo`` remembers which join points fall inside a word (jieba is slow to load).
     """
     report = MergeReport()
+    articles = split_glued_copies(articles, report)
     articles = join_displaced_tails(articles, report, memo)
     articles = merge_duplicates(articles, report)
     articles = join_continuations(articles, report)
@@ -65,6 +72,89 @@ def han_text(article: Article) -> str:
 
 def _norm_title(title: str) -> str:
     return "".join(ch for ch in title if ch.isalnum())
+
+
+# --- pass 0: glued copies -------------------------------------------------------
+
+GLUED_TITLE_CHARS = 6  # a shorter section head is too common to name another article
+GLUED_MATCH_CHARS = 16  # Han characters below the head that must open the other copy
+
+
+def split_glued_copies(articles: list[Article], report: MergeReport) -> list[Article]:
+    """Cut off a section head (and what follows) that is another file's article."""
+    titles: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        norm = _norm_title(a.title)
+        if not a.title_inferred and len(norm) >= GLUED_TITLE_CHARS:
+            titles[norm].append(a)
+    if not titles:
+        return articles
+    out: list[Article] = []
+    for a in articles:
+        out.extend(_cut_glued(a, titles, report))
+    return out
+
+
+def _cut_glued(a: Article, titles: dict[str, list[Article]], report: MergeReport) -> list[Article]:
+    for k, idx in enumerate(a.section_heads):
+        if idx == 0 or idx + 1 >= len(a.paragraphs) or k >= len(a.head_lines):
+            continue
+        others = [
+            o
+            for o in titles.get(_norm_title(a.paragraphs[idx]), [])
+            if o.sources[0].file != a.sources[0].file
+        ]
+        below = _NOT_HAN_RE.sub("", a.paragraphs[idx + 1])[:GLUED_MATCH_CHARS]
+        if len(below) < GLUED_MATCH_CHARS or not any(below in han_text(o) for o in others):
+            continue
+        line = a.head_lines[k]
+        head, tail = _cut_at(a, k, idx, line)
+        src = a.sources[0]
+        note = f"第{line}行“{a.paragraphs[idx]}”是{others[0].sources[0].file}中一篇文章的标题"
+        head.notes.append(note + "，其下文字另列为一篇")
+        tail.notes.append(note + f"：本篇原被误接在{src.file}的上一篇之后，已分开")
+        report.copies_cut += 1
+        return [head, *_cut_glued(tail, titles, report)]
+    return [a]
+
+
+def _cut_at(a: Article, k: int, idx: int, line: int) -> tuple[Article, Article]:
+    """The article before section head ``k`` (paragraph ``idx``, raw ``line``)
+    and the article that head titles."""
+    from .split import classify_kind
+
+    src = a.sources[0]
+    head = replace(
+        a,
+        paragraphs=a.paragraphs[:idx],
+        section_heads=a.section_heads[:k],
+        head_lines=a.head_lines[:k],
+        sources=[Source(src.file, src.first_line, line - 1), *a.sources[1:]],
+        corrections=[c for c in a.corrections if c.line is None or c.line < line],
+        byline=None,
+        continued_to=None,
+        missing_end=False,
+        notes=[n for n in a.notes if "下转" not in n],
+        warnings=[],
+    )
+    tail = replace(
+        a,
+        title=a.paragraphs[idx],
+        title_inferred=False,
+        subtitle=None,
+        kicker=None,
+        paragraphs=a.paragraphs[idx + 1 :],
+        section_heads=[i - idx - 1 for i in a.section_heads[k + 1 :]],
+        head_lines=a.head_lines[k + 1 :],
+        sources=[Source(src.file, line, src.last_line)],
+        corrections=[c for c in a.corrections if c.line is not None and c.line >= line],
+        dateline=None,
+        continued_from=None,
+        missing_start=False,
+        notes=[n for n in a.notes if "上接" not in n and "没有标题" not in n],
+    )
+    head.kind, tail.kind = classify_kind(head), classify_kind(tail)
+    return head, tail
 
 
 # --- pass 1: displaced tails ---------------------------------------------------

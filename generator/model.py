@@ -77,6 +77,7 @@ class Article:
     subtitle: str | None = None
     title_inferred: bool = False  # no headline printed; title made from the text
     section_heads: list[int] = field(default_factory=list)  # paragraph indexes
+    head_lines: list[int] = field(default_factory=list)  # raw line of each section head
     kicker: str | None = None
     column: str | None = None  # column banner / page header seen above it
     kind: str = "article"  # article, brief, photo, profile, report_part

@@ -49,7 +49,10 @@ BRIEF_CHARS = 300
 SIDEBAR_RE = re.compile(r"(?:简历|小传|名片|简介|相关链接|链接|背景资料|资料)$")
 REPORT_RE = re.compile(r"(?:报告|公报|纲要|决定|决议|规划)$")
 # The opening of a news story: its date, or 近日 / 日前.
-NEWS_LEAD_RE = re.compile(r"^(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|近日|日前)[，,]")
+NEWS_LEAD_RE = re.compile(
+    r"^(?:(?:(?:\d{4}年)?\d{1,2}月)?\d{1,2}日(?:上午|下午|中午|晚上|晚间|晚|凌晨|清晨|早上|一早)?"
+    r"|近日|日前)[，,]"
+)
 
 
 @dataclass
@@ -133,6 +136,7 @@ WEIGHTS: dict[str, float] = {
     "short_head": -1.0,  # a few characters: a section head's form
     "open_sentence": -1.0,  # the paragraph above breaks off mid-sentence
     "lead_only": -1.5,  # the article has only its lead so far: it goes on
+    "after_answers": 1.0,  # a Q&A interview ended with an answer; its heads are questions
     "same_form": -1.5,  # shaped like a section head the article already has
     "subject_new": 1.0,  # the text below shares almost nothing with the article
     "subject_same": -1.5,  # the text below goes on with the article's subject
@@ -148,6 +152,8 @@ NUMBERED_RE = re.compile(
 DASH_SUBTITLE_RE = re.compile(r"^(?:——|—|--|－－|-)\S")
 BRACKET_BANNER_RE = re.compile(r"^[【\[［〔].{2,30}[】\]］〕]$")
 COLUMN_TAG_RE = re.compile(r"^[【［〔].{2,20}[】］〕]\S")
+# An answer in a Q&A interview: 答：… / 张炜：… (a name and a colon opening the paragraph).
+ANSWER_RE = re.compile(f"^(?:答|[{HAN}]{{2,4}})[：:]")
 PLACE_KICKER_RE = re.compile(f"^([{HAN}]{{2,12}})[：:]\\S")
 _PLACE_SUFFIXES = ("省", "市", "州", "县", "区", "旗", "镇", "乡", "村", "屯")
 
@@ -174,6 +180,8 @@ def classify(page: RawPage) -> list[Item]:
         md = MD_HEADING_RE.match(text)
         if parse_header(text) is not None:
             items.append(Item(line.no, "furniture", text, gap=gap))
+        elif _banner_kind(text):  # 本报简讯 reads like a dateline: the column's name first
+            items.append(Item(line.no, "heading", text, 0, gap))
         elif md:
             items.append(
                 Item(line.no, "heading", md.group("text").strip(), len(md.group("hashes")), gap)
@@ -512,6 +520,9 @@ def _decide(
         and sum(han_count(p.text) for p in prose) < LEAD_ONLY_CHARS
     ):
         add("lead_only", "本文到此只有导语一段")
+    answers = sum(bool(ANSWER_RE.match(p.text)) for p in prose)
+    if answers >= 2 and ANSWER_RE.match(last.text) and not main.endswith(("？", "?")):
+        add("after_answers", "问答体文章以回答结束，其后的非问句标题另起一篇")
     if any(_same_form(block, earlier) for earlier in current.head_blocks):
         add("same_form", "与本文已有的小标题形式相同")
     if below:
@@ -528,16 +539,21 @@ def _decide(
 
 
 def _shape(text: str) -> tuple[bool, bool, int]:
-    return ("：" in text or ":" in text, text.endswith(("——", "—")), han_count(text))
+    """Colon, closing dash, and the length of the part a reader compares: the
+    words before the colon (积势育机：…) or the whole head."""
+    colon = "：" in text or ":" in text
+    part = re.split("[：:]", text, maxsplit=1)[0] if colon else text
+    return colon, text.endswith(("——", "—")), han_count(part)
 
 
 def _same_form(block: list[Item], earlier: list[Item]) -> bool:
-    """Two headline blocks of the same shape: as many lines, the first lines
-    alike in colon, closing dash and length (within four characters)."""
+    """Two headline blocks of the same shape, as parallel section heads are:
+    as many lines, the first lines alike in colon and closing dash, and as long
+    (within one character; before the colon when there is one)."""
     if len(block) != len(earlier):
         return False
     a, b = _shape(block[0].text), _shape(earlier[0].text)
-    return a[:2] == b[:2] and abs(a[2] - b[2]) <= 4
+    return a[:2] == b[:2] and abs(a[2] - b[2]) <= 1
 
 
 def _text_below(items: list[Item], j: int, limit: int = 3) -> list[str]:
@@ -768,6 +784,7 @@ def _to_article(page: RawPage, d: Draft, meta: PageMeta) -> Article:
                 )
             )
         paragraphs.extend(joined)
+    head_lines = [d.paragraphs[k].no for k in heads]
     items = d.items()
     nos = [i.no for i in items] + d.extra_nos
     first, last = (min(nos), max(nos)) if nos else (0, 0)
@@ -780,6 +797,7 @@ def _to_article(page: RawPage, d: Draft, meta: PageMeta) -> Article:
         kicker=roles["kicker"],
         column=roles["column"],
         section_heads=section_heads,
+        head_lines=head_lines,
         byline=" ".join(b.text for b in (d.top_byline, d.byline) if b) or None,
         dateline=d.dateline,
         continued_from=d.continued_from,

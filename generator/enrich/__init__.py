@@ -68,7 +68,7 @@ def enrich(
     memo = caches["people"]
     claims = []
     for a in articles:
-        a.reporters, paper, claim = memo.get(
+        a.reporters, paper, claim, a.photographers = memo.get(
             cache.key("people", a.dateline, a.byline),
             lambda: _people(a.dateline, a.byline),  # noqa: B023
         )
@@ -91,10 +91,14 @@ def _id_order(a: Article) -> tuple:
     return (a.date or "", a.title, a.text)
 
 
-def _people(dateline: str | None, byline: str | None) -> tuple[list[str], str | None, people.Claim]:
-    """Reporters and paper named in an article's dateline and byline, and
-    what they say about its paper (``people.claim_of``)."""
+def _people(
+    dateline: str | None, byline: str | None
+) -> tuple[list[str], str | None, people.Claim, list[str]]:
+    """Reporters and paper named in an article's dateline and byline, what
+    they say about its paper (``people.claim_of``), and the photographers
+    (the names of a photo credit, ``… 摄``)."""
     found: list[str] = []
+    photographers: list[str] = []
     paper = None
     for text in (dateline, byline):
         if not text:
@@ -102,9 +106,12 @@ def _people(dateline: str | None, byline: str | None) -> tuple[list[str], str | 
         parsed = people.parse_byline(text) if text == byline else _dateline_byline(text)
         if parsed:
             found.extend(parsed.reporters)
+            if parsed.photo:
+                photographers.extend(parsed.reporters)
             paper = paper or parsed.paper
     reporters = list(dict.fromkeys(found))
-    return reporters, paper, people.claim_of(dateline, byline, reporters)
+    claim = people.claim_of(dateline, byline, reporters)
+    return reporters, paper, claim, list(dict.fromkeys(photographers))
 
 
 def _dateline_byline(dateline: str):

@@ -1,0 +1,157 @@
+"""One fixture page per layout class of issue 16 (tests/fixtures/layouts/).
+
+Each test names the layout it holds: where articles begin, what is a section
+head, what is page furniture, and that every decision is explained.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import check, clean, merge, split
+from generator.model import Article, PageMeta
+from generator.read import read_page_bytes
+
+LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+
+
+def split_file(name: str) -> list[Article]:
+    page, problems = read_page_bytes(name, (LAYOUTS / name).read_bytes(), PageMeta())
+    assert page is not None and not problems
+    return split.split_page(clean.clean_page(page))
+
+
+def heads(a: Article) -> list[str]:
+    return [a.paragraphs[i] for i in a.section_heads]
+
+
+def body(a: Article) -> str:
+    return "\n".join([a.title, a.subtitle or "", a.kicker or "", *a.paragraphs])
+
+
+def test_articles_without_closing_byline_end_at_the_next_headline() -> None:
+    """本报讯 and 新华社…电 articles with no byline, then a headline-only story."""
+    arts = split_file("dateline_no_byline.txt")
+    assert [a.title for a in arts] == [
+        "全省春季农业生产现场会在榆树召开",
+        "长白山景区冬季游客接待量创新高",
+        "社区食堂让老人吃上热乎饭",
+    ]
+    assert [a.dateline is not None for a in arts] == [True, True, False]
+    assert heads(arts[1]) == ["冷资源正在变成热经济"]  # a section head stays one
+
+
+def test_page_furniture_is_page_metadata_never_text() -> None:
+    """Header with paper, date, page, section and editors; a section word; a page number."""
+    arts = split_file("dateline_no_byline.txt")
+    for a in arts:
+        assert "责任编辑" not in body(a) and "星期三" not in body(a)
+        assert "2" not in a.paragraphs and "要闻" not in a.paragraphs
+        assert (a.meta.paper, a.meta.date, a.meta.page, a.meta.section) == (
+            "吉林日报",
+            "2024-03-06",
+            "2",
+            "要闻",
+        )
+        assert set(a.meta.header_fields) == {"paper", "date", "page"}
+        assert a.meta.editors == ("责任编辑：孙启明", "版式：高冬")
+
+
+def test_a_feature_keeps_its_section_heads_and_the_next_story_is_cut_off() -> None:
+    """No dateline, no byline: a feature with section heads, then a regional story."""
+    feature, story = split_file("no_byline_feature.txt")
+    assert (feature.title, feature.subtitle) == ("冰雪经济热起来", "——吉林省发展冰雪产业观察")
+    assert heads(feature) == ["装备制造走出新路", "赛事活动聚人气"]
+    assert story.title == "延吉：老街区焕发新活力"
+    assert story.meta.section == "经济" and story.meta.page == "4"
+
+
+def test_a_briefs_column_gives_one_article_per_item() -> None:
+    arts = split_file("briefs.txt")
+    assert [a.title for a in arts] == [
+        "四平开通首条定制公交线路",
+        "松原查干湖迎来首批观鸟爱好者！",  # an item title may end in ！
+        "白城举办春季招聘会",
+    ]
+    assert all(a.column == "本报简讯" for a in arts[:1])
+    assert [a.byline for a in arts] == [None, None, "记者：庞博"]  # a byline with a colon
+    assert arts[0].meta.paper == "城市晚报" and arts[0].meta.page == "A03"
+
+
+def test_a_photo_credit_closes_only_its_caption() -> None:
+    story, caption, titled = split_file("captions.txt")
+    assert story.title == "净月潭森林马拉松鸣枪开跑" and story.kind != "photo"
+    assert story.byline is None and "摄" not in body(story)
+    assert (caption.kind, caption.byline) == ("photo", "本报记者 蒋涛 摄")
+    assert caption.paragraphs == ["松花江畔的雾凇吸引众多摄影爱好者前来拍摄。"]
+    assert (titled.kind, titled.title, titled.byline) == (
+        "photo",
+        "吉林市冰灯游园会开幕",
+        "张明远/摄",
+    )
+
+
+def test_photographers_are_not_reporters_of_the_story_above() -> None:
+    from generator.enrich import enrich
+
+    arts = enrich(split_file("captions.txt"))
+    by_title = {a.title: a for a in arts}
+    story = by_title["净月潭森林马拉松鸣枪开跑"]
+    assert story.reporters == ["彭程"] and story.photographers == []
+    assert by_title["吉林市冰灯游园会开幕"].photographers == ["张明远"]
+
+
+def test_a_question_and_answer_interview_stays_one_article() -> None:
+    interview, other = split_file("interview.txt")
+    assert interview.title == "推动县域经济高质量发展"
+    assert interview.subtitle == "省发展改革委负责人就县域经济发展答记者问"
+    assert sum(p.startswith("记者：") for p in interview.paragraphs) == 3
+    assert sum(p.startswith("答：") for p in interview.paragraphs) == 3
+    assert interview.section_heads == []
+    assert (other.title, other.byline) == ("通化葡萄酒产业集群加快成长", "吉林日报记者 于洋")
+
+
+def test_a_mid_page_jump_is_joined_and_a_glued_copy_is_cut_and_merged() -> None:
+    fragments = split_file("jump_part1.txt") + split_file("jump_part2.txt")
+    glued = next(a for a in fragments if a.title == "社区图书馆延长开放时间")
+    assert heads(glued) == ["长春新区新增一批科技企业"]  # no cue on the page itself
+    articles, report = merge.merge(fragments)
+    titles = sorted(a.title for a in articles)
+    assert titles == ["社区图书馆延长开放时间", "长春新区新增一批科技企业", "黑土地上的新农人"]
+    by_title = {a.title: a for a in articles}
+    story = by_title["黑土地上的新农人"]
+    assert [s.file for s in story.sources] == ["jump_part1.txt", "jump_part2.txt"]
+    assert story.complete and story.byline == "吉林日报记者 陈思远"
+    copy = by_title["长春新区新增一批科技企业"]
+    assert {s.file for s in copy.sources} == {"jump_part1.txt", "jump_part2.txt"}
+    library = by_title["社区图书馆延长开放时间"]
+    assert library.sources[0].last_line < 17 and "科技企业" not in library.text
+    assert report.copies_cut == 1 and report.continuations_joined == 1
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in LAYOUTS.glob("*.txt")))
+def test_every_headline_decision_is_explained(name: str) -> None:
+    page, _ = read_page_bytes(name, (LAYOUTS / name).read_bytes(), PageMeta())
+    decisions, _ = split.explain_page(clean.clean_page(page))
+    assert decisions
+    for d in decisions:
+        assert d.verdict in split.VERDICTS
+        if d.score is not None:  # weighed: the evidence adds up to the score
+            assert d.score == pytest.approx(sum(w for _, w in d.evidence))
+            assert (d.score >= split.NEW_ARTICLE_AT) == (d.verdict == "new")
+        elif d.verdict in ("new", "section"):
+            assert d.evidence  # decided by a named rule
+    # Each article carries the decision that opened it, for its provenance panel.
+    for a in split.split_page(clean.clean_page(page)):
+        assert a.title_inferred or any(n.startswith("第") and "新文章" in n for n in a.notes)
+
+
+def test_check_explain_names_every_decision() -> None:
+    name = "dateline_no_byline.txt"
+    text = check.explain(name, (LAYOUTS / name).read_bytes())
+    assert "版面信息：报纸 吉林日报；版次 2；版面 要闻；日期 2024-03-06" in text
+    assert "第23行“社区食堂让老人吃上热乎饭”：新文章" in text
+    assert "第19行“冷资源正在变成热经济”：小标题" in text
+    assert "切分结果：3篇" in text
