@@ -17,16 +17,31 @@ store: change any of them and every entry misses. So a cache can only make a
 build faster, never different — ``tests/test_cache.py`` checks that a cached
 rebuild is byte-identical to a cold one.
 
-Each memo is one pickle file in ``.cache/build/`` (git-ignored), read once and
-written once per run, atomically. A run keeps only the entries it used, so the
-cache stays the size of the corpus. A damaged cache file is ignored and rebuilt.
+Each memo is one file in ``.cache/build/`` (git-ignored), ``NAME.memo``, read
+once and written once per run, atomically. A run keeps only the entries it
+used, so the cache stays the size of the corpus. The file is text: a header
+line naming the format and its version, then one line per entry::
+
+    archive-memo 2 <sha256 of the rest of the file, hex>
+    <sha256 of the rest of the line, hex> <key, hex> <value: serial.encode JSON>
+
+The values are JSON (``serial.py``), never pickle: reading a cache file that
+was copied, shared or tampered with cannot run code. When the file is read,
+its hash is checked (and, if it does not match, every line's own hash, to
+keep the lines that are intact); a value is decoded, and checked against the
+types it may hold, only when it is looked up. A line that fails a check is
+dropped and its result computed again, with one warning naming the file; a
+file with a wrong header is ignored whole, with a warning. So a
+damaged cache costs time, never a different build. Files from the pickle
+format (``NAME.pickle``) are never read, and removed when the memo is saved.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import pickle
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -34,11 +49,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import serial
 from .parallel import WarmWorker
 
 T = TypeVar("T")
 PACKAGE = Path(__file__).resolve().parent
-_FORMAT = b"archive-cache-1"
+VERSION = 2  # of the memo file format (1 was pickle)
+_FORMAT = b"archive-cache-2"
 _LIBRARIES = ("jieba", "rjieba", "opencc", "jinja2", "pyyaml")
 _ORDER = ("meta", "pages", "words", "people", "dates", "subjects", "render", "hant")
 
@@ -84,45 +101,95 @@ def key(*parts: object) -> bytes:
 class Memo:
     """One stage's results by key, loaded from and saved to ``path``.
 
-    Results are kept pickled: a hit is a fresh copy, so later stages may
-    change the objects they get without changing what is stored.
-    ``path=None`` gives a memo that remembers nothing (``--no-cache``).
+    Results are kept encoded (``serial.encode``): a hit is a fresh copy, so
+    later stages may change the objects they get without changing what is
+    stored. ``path=None`` gives a memo that remembers nothing (``--no-cache``).
+    A damaged entry or file is reported (``warn``) and treated as missing.
     """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._old: dict[bytes, bytes] = {}
-        self._new: dict[bytes, bytes] = {}
+        self._old: dict[bytes, bytes] = {}  # key → its line as read (hash checked)
+        self._new: dict[bytes, bytes] = {}  # key → its line, for this run's file
         self.hits = 0
         self.misses = 0
+        self.damaged = 0  # entries dropped because they failed a check
+        self._repair = False  # the file failed a check: write it again
         if path is not None:
-            try:
-                with open(path, "rb") as fh:
-                    loaded = pickle.load(fh)  # noqa: S301 - our own file in .cache/
-                if isinstance(loaded, dict):
-                    self._old = loaded
-            except Exception:  # noqa: BLE001 - missing or damaged: start again
-                self._old = {}
+            self._load(path)
+
+    def _load(self, path: Path) -> None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            warn(f"{path}: cannot read the cache file ({exc.strerror or exc}); computing again")
+            return
+        head, _, body = data.partition(b"\n")
+        if not head.startswith(HEADER) or len(head) != len(HEADER) + _HASH_LEN:
+            self._repair = True
+            warn(
+                f"{path}: not a cache file of format {VERSION} (damaged, or written by"
+                " another version); ignored, its results are computed again"
+            )
+            return
+        lines = body.split(b"\n")
+        bad = 0 if lines.pop() == b"" else 1  # the last line ends with a newline
+        whole = _digest(body) == head[len(HEADER) :]  # then every line is as written
+        for line in lines:
+            k = _key_of(line) if whole else _checked(line)
+            if k is None or k in self._old:
+                bad += 1
+            else:
+                self._old[k] = line
+        if bad or not whole:
+            self.damaged += bad
+            self._repair = True
+            if bad:
+                entries = "1 damaged entry" if bad == 1 else f"{bad} damaged entries"
+                warn(f"{path}: {entries} in the cache file ignored; computing again")
+            else:
+                warn(f"{path}: the cache file's hash does not match (its entries do); rewriting it")
 
     def lookup(self, k: bytes) -> tuple[bool, Any]:
         """``(True, value)`` when ``k`` is stored (and keeps it), else ``(False, None)``."""
-        blob = self._new.get(k)
-        if blob is None:
-            blob = self._old.get(k)
-            if blob is None:
+        line = self._new.get(k)
+        old = line is None
+        if old:
+            line = self._old.get(k)
+            if line is None:
                 return False, None
+        try:
+            value = serial.decode(memoryview(line)[_HASH_LEN + 2 + 2 * len(k) :])
+        except serial.Corrupt as exc:
+            self._drop(k, exc)
+            return False, None
+        if old:
             self.hits += 1
-            self._new[k] = blob
-        return True, pickle.loads(blob)  # noqa: S301
+            self._new[k] = line
+        return True, value
+
+    def _drop(self, k: bytes, exc: Exception) -> None:
+        """Forget an entry whose value did not decode (a hash-valid line we
+        did not write); warns once per memo."""
+        self._old.pop(k, None)
+        self._new.pop(k, None)
+        self.damaged += 1
+        self._repair = True
+        if self.damaged == 1:
+            warn(f"{self.path}: a cache entry holds no valid result ({exc}); computing again")
 
     def put(self, k: bytes, value: Any) -> None:
-        """Store a result (a copy of it: later changes to ``value`` are not stored)."""
+        """Store a result (a copy of it: later changes to ``value`` are not stored).
+
+        Raises ``TypeError`` for a value ``serial`` cannot store."""
         self.misses += 1
-        self._new[k] = pickle.dumps(value, protocol=5)
+        self._new[k] = _line(k, serial.encode(value))
 
     @property
     def stored(self) -> int:
-        """How many results the memo had when this run began."""
+        """How many valid results the memo had when this run began."""
         return len(self._old)
 
     def get(self, k: bytes, compute: Callable[[], T]) -> T:
@@ -137,13 +204,57 @@ class Memo:
         """Write the entries used in this run, atomically; skip when nothing changed."""
         if self.path is None:
             return
-        if self.misses == 0 and self._new.keys() == self._old.keys():
+        if self.misses == 0 and not self._repair and self._new.keys() == self._old.keys():
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        body = b"".join(line + b"\n" for line in self._new.values())
         with open(tmp, "wb") as fh:
-            pickle.dump(self._new, fh, protocol=5)
+            fh.write(HEADER + _digest(body) + b"\n")
+            fh.write(body)
         tmp.replace(self.path)
+
+
+# A memo file: "archive-memo 2 <hash of the rest>", then a line per entry.
+HEADER = f"archive-memo {VERSION} ".encode("ascii")
+_HASH_LEN = 64  # hex digits of a SHA-256
+
+
+def _digest(data: bytes) -> bytes:
+    """SHA-256 of ``data``, in lowercase hex."""
+    return hashlib.sha256(data).hexdigest().encode("ascii")
+
+
+def _line(k: bytes, payload: bytes) -> bytes:
+    """One entry of a memo file (without its newline): hash, key, value."""
+    rest = k.hex().encode("ascii") + b" " + payload
+    return _digest(rest) + b" " + rest
+
+
+def _checked(line: bytes) -> bytes | None:
+    """The key of a memo file line whose hash matches its bytes, else None."""
+    rest = line[_HASH_LEN + 1 :]
+    if line[_HASH_LEN : _HASH_LEN + 1] != b" " or _digest(rest) != line[:_HASH_LEN]:
+        return None
+    return _key_of(line)
+
+
+def _key_of(line: bytes) -> bytes | None:
+    """The key of a memo file line (from a file whose hash matched), else None."""
+    end = line.find(b" ", _HASH_LEN + 1)
+    hexkey = line[_HASH_LEN + 1 : end]
+    if end < 0 or hexkey != hexkey.lower():
+        return None
+    try:
+        return bytes.fromhex(hexkey.decode("ascii"))
+    except ValueError:
+        return None
+
+
+def warn(message: str) -> None:
+    """Report a problem with the cache (one line on stderr); the build goes on."""
+    sys.stderr.write(f"warning: {message}\n")
+    sys.stderr.flush()
 
 
 def map_cached(
@@ -194,14 +305,18 @@ class Caches:
 
     def __getitem__(self, name: str) -> Memo:
         if name not in self._memos:
-            path = None if self.folder is None else self.folder / f"{name}.pickle"
+            path = None if self.folder is None else self.folder / f"{name}.memo"
             self._memos[name] = Memo(path)
         return self._memos[name]
 
     def save(self) -> None:
-        """Write every memo this run used."""
-        for memo in self._memos.values():
+        """Write every memo this run used, and remove its pickle file from
+        before version 2 (never read: loading pickle can run code)."""
+        for name, memo in self._memos.items():
             memo.save()
+            if self.folder is not None:
+                with contextlib.suppress(OSError):
+                    (self.folder / f"{name}.pickle").unlink(missing_ok=True)
 
     def stats(self) -> str:
         """``pages 2340/1, tags …``: hits/misses per memo, for the run summary,
