@@ -571,9 +571,11 @@ def test_unknown_layout_is_refused(tmp_path):
 def _perfect_units(manifest: dict) -> list:
     """What a perfect pipeline would export: one unit per planted article."""
     units = []
+    page_of = {pg["file"]: pg for pg in manifest["pages"]}
     for art in manifest["articles"]:
+        papers = truth.expected_papers(art, page_of)
         meta = {
-            "paper": art["paper"],
+            "paper": art["paper"] if art["paper"] in papers else next(iter(papers)),
             "page": None,
             "date": art["date"] or art["issue_date"],
             "reporters": truth.expected_reporters(art),
@@ -650,3 +652,33 @@ def test_truth_sees_the_failures_of_issue_16(corpus):
     assert classes["furniture"]["furniture_as_title"] == 1
     assert classes["furniture"]["furniture_in_spurious"] == 1
     assert res["spurious"] == 1
+
+
+def test_truth_expectations_follow_the_evidence():
+    """Paper and date a right answer may give, from what the page prints."""
+    bare_page = {"meta_file": False, "printed": {}, "date": "2023-02-08"}
+    sidecar = {"meta_file": True, "printed": {}, "date": "2023-02-08"}
+    pages = {"a.txt": bare_page, "b.txt": sidecar}
+    art = {
+        "paper": "吉林日报",
+        "dateline": None,
+        "credit": None,
+        "date": "2023-02-07",
+        "date_form": "md",
+        "issue_date": "2023-02-08",
+        "placed": [{"file": "a.txt", "byline_style": "dateline"}],
+    }
+    assert truth.expected_papers(art, pages) == {"吉林日报", None}
+    assert truth.expected_dates(art, pages) == {"2023-02-07", "2023-02-08", None}
+    on_b = dict(art, placed=[{"file": "b.txt", "byline_style": "dateline"}])
+    assert truth.expected_papers(on_b, pages) == {"吉林日报"}
+    assert truth.expected_dates(on_b, pages) == {"2023-02-07", "2023-02-08"}
+    signed = dict(art, placed=[{"file": "a.txt", "byline_style": "end"}])
+    assert truth.expected_papers(signed, pages) == {"吉林日报"}  # 吉林日报记者 X
+    gm = dict(on_b, dateline="光明日报长春2月7日电")
+    assert truth.expected_papers(gm, pages) == {"光明日报"}
+    xinhua = dict(on_b, dateline="新华社长春2月7日电（记者 王伟）")
+    assert truth.expected_papers(xinhua, pages) == {"吉林日报", "新华社"}
+    caption = dict(on_b, kind="photo_caption", reporters=[], photographers=["王伟"])
+    assert truth.expected_reporters(caption) == []
+    assert truth.expected_photographers(caption) == ["王伟"]
