@@ -26,7 +26,10 @@ import argparse
 import ctypes
 import ctypes.util
 import gc
+import json
 import os
+import re
+import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +37,7 @@ from pathlib import Path
 from . import cache, export, merge, pages, read, render
 from .enrich import enrich
 from .enrich import warm_worker as enrich_worker
+from .errors import EXIT_ERROR, EXIT_INTERRUPTED, ArchiveError, GoldFileError, ShrinkError, shown
 from .model import Article, Problem
 from .progress import Progress
 from .settings import Settings, load_settings
@@ -80,6 +84,8 @@ def process(
         with progress.stage("enrich") as s:
             articles = enrich(articles, workers, caches, warm)
             s["count"] = len(articles)
+    if not articles:  # an empty or all-bad corpus: never a passing --strict run
+        problems.append(Problem("error", shown(corpus), "no articles found in the corpus"))
     # Problems are about the input; an article's own quality warnings (text gaps)
     # are shown by `check`, on its page and in the export, and do not fail --strict.
     return Archive(articles, [r.page for r in results if r.page], problems, merges)
@@ -122,6 +128,7 @@ def generate(settings: Settings, progress: Progress) -> Archive:
                     publish.read_manifest(settings.docs_hant) if keep else None,
                 )
                 s["count"] = sum(not isinstance(c, publish.Kept) for c in hant_files.values())
+        check_shrink(settings, files)
         # Both editions are ready before either is written, and both trees are
         # staged before either is swapped in: the two swaps follow each other at once.
         with progress.stage("write") as s:
@@ -159,8 +166,34 @@ def generate(settings: Settings, progress: Progress) -> Archive:
     return archive
 
 
+_ARTICLE_PAGE = re.compile(r"^articles/(?:[^/]+/)*(?:\d{8}|nd)-[^/]+\.md$")
+
+
+def check_shrink(settings: Settings, files: dict) -> None:
+    """Refuse (``ShrinkError``) a build that would remove more than half of the
+    articles the docs folder holds, or all of them, unless ``--allow-shrink``.
+
+    A mistyped ``--corpus``, an emptied folder or a corpus whose every file
+    went bad must not wipe an archive that was fine.
+    """
+    from . import publish
+
+    before = {p for p in publish.read_manifest(settings.docs) if _ARTICLE_PAGE.match(p)}
+    if not before or settings.allow_shrink:
+        return
+    after = {p for p in files if _ARTICLE_PAGE.match(p)}
+    removed = len(before - after)
+    if removed * 2 > len(before) or not after:
+        raise ShrinkError(
+            f"this build would remove {removed} of the {len(before)} articles in "
+            f"{shown(settings.docs)} (the corpus {shown(settings.corpus)} gives {len(after)}); "
+            "nothing was changed: check --corpus, or run again with --allow-shrink"
+        )
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     settings = load_settings(ROOT, args)
+    check_outputs(settings, chosen=args.docs is not None)
     progress = Progress(quiet=args.quiet)
     archive = generate(settings, progress)
     sys.stderr.write(progress.summary(archive.problems))
@@ -199,6 +232,9 @@ def cmd_site(args: argparse.Namespace) -> int:
     from . import site
 
     settings = load_settings(ROOT, args)
+    site_folder = settings.offline_dir if args.offline else settings.site
+    check_outputs(settings, chosen=args.docs is not None, site=site_folder)
+    remove_stale_scratch(settings)
     progress = Progress(quiet=args.quiet)
     archive = generate(settings, progress)
     problems = archive.problems
@@ -224,10 +260,92 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import evaluate
 
     settings = load_settings(ROOT, args)
+    gold = Path(args.gold)
+    check_gold(gold)
     archive = _process(settings, Progress(quiet=True))
-    text, ok = evaluate(archive.articles, Path(args.gold), settings.corpus)
+    try:
+        text, ok = evaluate(archive.articles, gold, settings.corpus)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise GoldFileError(
+            f"{shown(gold)}: gold file is not in the expected form ({type(exc).__name__}: {exc})"
+        ) from None
     sys.stdout.write(text)
     return 0 if ok else 1
+
+
+def check_gold(path: Path) -> None:
+    """Raise ``GoldFileError`` (one line) unless ``path`` is a list of annotated
+    articles as ``evaluate`` reads them: each with an ``id`` and its ``files``."""
+    try:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise GoldFileError(
+            f"{shown(path)}: cannot read gold file: {exc.strerror or exc}"
+        ) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise GoldFileError(f"{shown(path)}: gold file is not JSON: {exc}") from None
+    if not isinstance(gold, list):
+        raise GoldFileError(f"{shown(path)}: gold file must be a JSON list of articles")
+    for i, g in enumerate(gold):
+        where = f"{shown(path)}: article {i + 1}"
+        if not isinstance(g, dict) or not isinstance(g.get("id"), str):
+            raise GoldFileError(f'{where}: needs an "id" (text)')
+        files = g.get("files")
+        if not isinstance(files, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("file"), str) for f in files
+        ):
+            raise GoldFileError(f'{where} ({g["id"]}): needs "files": a list of {{"file": …}}')
+        if not g.get("title") and not all(isinstance(f.get("anchor"), str) for f in files):
+            raise GoldFileError(f'{where} ({g["id"]}): needs a "title" or an "anchor" per file')
+
+
+def check_outputs(settings: Settings, chosen: bool = False, site: Path | None = None) -> None:
+    """Check every folder this run would write before anything is touched
+    (``publish.check_output``); the corpus is checked first.
+
+    ``chosen``: the docs folder was given with ``--docs``, so it must also be
+    new, empty or the generator's (``.generated.json``) unless ``--force``.
+    The docs folder that ``mkdocs.yml`` names is the project's own: the
+    hand-written pages it holds are expected (and kept).
+    """
+    from . import publish
+
+    if not settings.corpus.is_dir():  # a mistyped --corpus must not empty the archive
+        raise ValueError(
+            f"{shown(settings.corpus)}: corpus directory not found; nothing was written"
+        )
+    outputs = [
+        ("--docs", settings.docs, chosen),
+        ("the Traditional docs folder", settings.docs_hant, chosen),
+    ]
+    if site is not None:
+        outputs.append(("the site folder", site, False))
+    for what, folder, generated in outputs:
+        publish.check_output(
+            folder,
+            what=what,
+            root=settings.root,
+            corpus=settings.corpus,
+            force=settings.force,
+            generated=generated,
+        )
+
+
+def remove_stale_scratch(settings: Settings) -> None:
+    """Delete the Pagefind scratch folders (``.pagefind-src-*``) that a killed
+    ``site`` left beside the site folder. Only while no other run holds the
+    site's lock: a folder then belongs to no running build."""
+    import shutil
+
+    from . import publish
+
+    try:
+        with publish.run_lock(settings.site, 0):
+            for leftover in settings.site.parent.glob(".pagefind-src-*"):
+                if leftover.is_dir() and not leftover.is_symlink():
+                    shutil.rmtree(leftover, ignore_errors=True)
+    except publish.LockedError:
+        pass  # another run is building the site: its scratch folder is in use
 
 
 def _process(settings: Settings, progress: Progress) -> Archive:
@@ -264,9 +382,22 @@ def main(argv: list[str] | None = None) -> int:
             "--cache-dir", type=Path, help="where results are memoised (default: .cache/build/)"
         )
 
+    def writes(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--docs", help="Markdown output folder (default: docs/)")
+        p.add_argument(
+            "--force",
+            action="store_true",
+            help="write into a non-empty folder that holds files the generator did not write",
+        )
+        p.add_argument(
+            "--allow-shrink",
+            action="store_true",
+            help="let a build remove more than half of the archive's articles (or all)",
+        )
+
     p = sub.add_parser("build", help="generate the Markdown archive into docs/")
     common(p)
-    p.add_argument("--docs", type=Path, help="output folder (default: docs/)")
+    writes(p)
     p.add_argument(
         "--wait",
         type=float,
@@ -283,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("site", help="generate, then build the whole site with MkDocs")
     common(p)
-    p.add_argument("--docs", type=Path, help="Markdown folder (default: docs/)")
+    writes(p)
     p.add_argument(
         "--offline", action="store_true", help="build site-offline/ for file:// browsing"
     )
@@ -302,19 +433,56 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_evaluate)
 
     args = parser.parse_args(argv)
+    interrupt_quietly()
     try:
         return args.func(args)
-    except read.MetadataError as exc:
-        sys.stderr.write(f"error: {exc}\n")  # file:line: message
-        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write(
+            "\ninterrupted: each output folder is as before or complete "
+            "(a half-done write is finished or undone by the next run)\n"
+        )
+        return EXIT_INTERRUPTED
+    except ArchiveError as exc:  # read.MetadataError, publish.LockedError, UnsafeOutputError …
+        sys.stderr.write(f"error: {exc}\n")
+        return exc.exit_code
+    except OSError as exc:
+        sys.stderr.write(f"error: {describe_os_error(exc)}\n")
+        return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - last line of defence: a clear message
-        from .publish import LockedError
+        from .pagefind import PagefindError
         from .site import SiteBuildError
 
-        if isinstance(exc, LockedError | ValueError | OSError | SiteBuildError):
+        if isinstance(exc, ValueError | SiteBuildError | PagefindError):
             sys.stderr.write(f"error: {exc}\n")
-            return 2
+            return EXIT_ERROR
         raise
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for a failed file operation, naming the file (shown safely)."""
+    names = [shown(n) for n in (exc.filename, exc.filename2) if n is not None]
+    reason = exc.strerror or str(exc)
+    return f"{' → '.join(names)}: {reason}" if names else reason
+
+
+def interrupt_quietly() -> None:
+    """Ctrl-C: this process raises ``KeyboardInterrupt`` (``main`` turns it into
+    one line). The terminal sends the signal to the worker processes too: the
+    forks end at once and silently (they inherit this handler), and the
+    spawned ones (``site``'s MkDocs and Pagefind workers, which start with
+    Python's own handler) are killed here before they print a traceback."""
+    main_pid = os.getpid()
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if os.getpid() != main_pid:
+            os._exit(EXIT_INTERRUPTED)
+        import multiprocessing
+
+        for child in multiprocessing.active_children():
+            child.kill()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
 
 
 def exit_now(code: int) -> None:

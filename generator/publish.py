@@ -39,16 +39,80 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from .errors import ArchiveError, UnsafeOutputError, shown
+
 MANIFEST = ".generated.json"
 PATCH_SHARE = 0.1  # changes to at most this share of the files are applied file by file
+# Files a folder may hold and still count as empty for ``check_output``.
+HARMLESS = frozenset({".gitignore", ".gitkeep", ".keep", ".nojekyll", ".DS_Store"})
 _PLAN = ".patch-plan.json"  # a staged patch, not yet committed
 _PATCH = ".patch.json"  # a committed patch (the plan, renamed)
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-class LockedError(RuntimeError):
+class LockedError(ArchiveError, RuntimeError):
     """Another generator run holds the lock."""
+
+
+class ChangedDuringRun(ArchiveError, RuntimeError):
+    """A file the run kept as it was changed on disk meanwhile."""
+
+
+def check_output(
+    target: Path,
+    *,
+    what: str = "output folder",
+    root: Path | None = None,
+    corpus: Path | None = None,
+    force: bool = False,
+    generated: bool = True,
+) -> None:
+    """Refuse (``UnsafeOutputError``, one line) an output folder that must not
+    be written, before anything is touched.
+
+    Always refused: the file-system root, the home folder, the project
+    ``root`` or any folder holding it or the home folder, the ``corpus``, a
+    folder inside it or holding it, and an existing file (or anything that is
+    not a folder). With ``generated``, also a folder holding anything but
+    ``HARMLESS`` files and no generator manifest (files the generator did not
+    write), unless ``force``: the tree is rebuilt, and its empty subfolders and
+    folder modes are not kept.
+    """
+    real = Path(os.path.realpath(target))
+    name = f"{what} {shown(target)}"
+
+    def refuse(why: str) -> UnsafeOutputError:
+        return UnsafeOutputError(f"{name}: {why}; nothing changed")
+
+    protected = [(Path("/"), "the file-system root"), (Path.home(), "your home folder")]
+    if root is not None:
+        protected.append((root, "the project folder"))
+    for folder, label in protected:
+        folder = Path(os.path.realpath(folder))
+        if real == folder:
+            raise refuse(f"is {label}; choose a folder of its own")
+        if folder.is_relative_to(real):
+            raise refuse(f"holds {label}; choose a folder of its own")
+    if corpus is not None:
+        corpus_real = Path(os.path.realpath(corpus))
+        if real == corpus_real or real.is_relative_to(corpus_real):
+            raise refuse("is the corpus or inside it: output and input must be apart")
+        if corpus_real.is_relative_to(real):
+            raise refuse("holds the corpus: output and input must be apart")
+    if os.path.lexists(target) and not real.is_dir():
+        raise refuse("exists and is not a folder")
+    if generated and not force and real.is_dir() and not (real / MANIFEST).is_file():
+        try:
+            with os.scandir(real) as entries:
+                foreign = [e.name for e in entries if e.name not in HARMLESS]
+        except OSError as exc:
+            raise refuse(f"cannot be listed ({exc.strerror or exc})") from None
+        if foreign:
+            raise refuse(
+                "holds files the generator did not write (no .generated.json); "
+                "empty it, choose another folder, or use --force (its files are kept)"
+            )
 
 
 @contextmanager
@@ -166,7 +230,7 @@ def stage_tree(
     kept = {path: c.digest for path, c in files.items() if isinstance(c, Kept)}
     for path, want in kept.items():
         if old.get(path) != want or not (target / path).is_file():
-            raise RuntimeError(f"{target / path}: changed during the run; run again")
+            raise ChangedDuringRun(f"{target / path}: changed during the run; run again")
     for path in files:
         _check_path(path)
     made = [(path, c) for path, c in files.items() if not isinstance(c, Kept)]
@@ -189,6 +253,24 @@ def stage_tree(
     staging = target.parent / f".{target.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    try:
+        return _assemble(target, staging, report, blobs, new_manifest, old, changed, stale)
+    except BaseException:  # a full disk, Ctrl-C: leave no half-built staging folder behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _assemble(
+    target: Path,
+    staging: Path,
+    report: WriteReport,
+    blobs: dict[str, bytes],
+    new_manifest: dict[str, str],
+    old: dict[str, str],
+    changed: list[str],
+    stale: set[str],
+) -> tuple[WriteReport, Path]:
+    """Fill ``staging`` with a patch (few changes) or the whole new tree."""
 
     def write(rel: str) -> None:
         with open(staging / rel, "xb") as fh:

@@ -6,10 +6,14 @@ Keeping them in ``mkdocs.yml`` gives the site one configuration file.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from .errors import UnsafeOutputError
 
 OPENCC_CONFIGS = ("s2t", "s2tw", "s2hk", "s2twp", "s2hkp")
 
@@ -32,6 +36,8 @@ class Settings:
     pagefind_writer: str = "archive"  # "archive": pagefind.write_bundle; "pagefind": the CLI
     pagefind_memory_mb: int = 3000  # one Pagefind CLI run; more memory, fewer (faster) runs
     cache_dir: Path | None = None  # memos of unchanged work (cache.py); None: no cache
+    force: bool = False  # --force: write into a folder holding files we did not write
+    allow_shrink: bool = False  # --allow-shrink: a build may remove most of the archive
 
 
 class _Loader(yaml.SafeLoader):
@@ -76,13 +82,33 @@ def load_settings(root: Path, args: argparse.Namespace | None = None) -> Setting
     if args is not None:
         if getattr(args, "corpus", None):
             settings.corpus = args.corpus.resolve()
-        if getattr(args, "docs", None):
-            settings.docs = args.docs.resolve()
+        docs = getattr(args, "docs", None)
+        if docs is not None:
+            if not str(docs).strip():  # Path("") is the current folder: never meant
+                raise UnsafeOutputError("--docs is empty: name the output folder; nothing changed")
+            settings.docs = Path(docs).resolve()
             settings.docs_hant = settings.docs.parent / f"{settings.docs.name}-hant"
-        settings.workers = getattr(args, "workers", None)
+        settings.workers = capped_workers(getattr(args, "workers", None))
+        settings.force = bool(getattr(args, "force", False))
+        settings.allow_shrink = bool(getattr(args, "allow_shrink", False))
         settings.lock_wait = getattr(args, "lock_wait", 0.0) or 0.0
         if getattr(args, "cache_dir", None):
             settings.cache_dir = args.cache_dir.resolve()
         if getattr(args, "no_cache", False):
             settings.cache_dir = None
     return settings
+
+
+def capped_workers(workers: int | None) -> int | None:
+    """``--workers`` within 1 … the number of cores (a larger number is capped,
+    with a warning: each worker is a process, and more than the cores only
+    costs memory). None stays None (every core)."""
+    if workers is None:
+        return None
+    if workers < 1:
+        raise ValueError(f"--workers must be at least 1, not {workers}")
+    cores = os.cpu_count() or 1
+    if workers > cores:
+        sys.stderr.write(f"warning: --workers {workers} capped at {cores}, the number of cores\n")
+        return cores
+    return workers
