@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a synthetic corpus of raw newspaper page files for benchmarks.
 
-    python bench/make_corpus.py N OUTDIR [--seed S] [--corpus DIR]
+    python bench/make_corpus.py N OUTDIR [--seed S] [--corpus DIR] [--layouts L,...]
 
 The text is recombined from the sentences of the bundled sample pages
 (``corpus/*.txt``). Articles are laid out several to a page file in the same
@@ -11,12 +11,20 @@ headlines, subtitles starting with ——, column banners, bylines at the end
 captions, page jumps, spaces from column wraps, paragraph breaks inside
 sentences, ASCII punctuation, duplicated articles with small wording changes.
 
+Besides these (layout class ``classic``) it plants the layout classes of
+issue 16 (``LAYOUTS``): articles opened by a wire or house dateline and never
+closed, articles with neither, page furniture, briefs columns, photo captions
+with photographers, Q&A interviews, features with section heads, mid-page
+jumps and duplicates glued under a neighbour. ``--layouts classic`` writes
+the page files of version 2 byte for byte. See bench/README.md.
+
 Output, all in OUTDIR (existing ``p*.txt``, ``p*.meta.yml`` and
 ``MANIFEST.json`` there are removed first):
 
 * ``p000000.txt`` ... one page file each, UTF-8, no trailing newline;
 * ``p000000.meta.yml`` for some of the pages (keys paper, date, page, city);
-* ``MANIFEST.json``: seed, counts, and per article where it was placed.
+* ``MANIFEST.json``: seed, counts, per article its classes and where it was
+  placed, per page its furniture and what it prints (the ground truth).
 
 The same arguments always give byte-identical files: all randomness comes from
 one ``random.Random(seed)`` and everything is iterated in a fixed order.
