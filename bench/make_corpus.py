@@ -1186,6 +1186,8 @@ class Generator:
     def _jump_mark(self, page: Page, item: tuple, verb: str) -> str:
         """(下转第三版) as on the bundled pages; a mid-page jump: （下转第3版）."""
         if len(item) > 5 and item[5] == "mid":
+            if page.paper == "城市晚报":  # pages A01, A02 …: （下转A03版）
+                return self._punct(page, f"（{verb}A{item[4]:02d}版）")
             return self._punct(page, f"（{verb}第{item[4]}版）")
         return f"({verb}第{cn_number(item[4])}版)"
 
