@@ -46,6 +46,7 @@ from .patterns import (
 
 MAX_HEADING_CHARS = 48
 BRIEF_CHARS = 300
+CAPTION_CHARS = 300  # a caption under a picture is a few sentences
 SIDEBAR_RE = re.compile(r"(?:简历|小传|名片|简介|相关链接|链接|背景资料|资料)$")
 REPORT_RE = re.compile(r"(?:报告|公报|纲要|决定|决议|规划)$")
 # The opening of a news story: its date, or 近日 / 日前.
@@ -127,6 +128,8 @@ WEIGHTS: dict[str, float] = {
     "column_tag": 2.0,  # the headline opens with a column tag: 【晒家乡】…
     "picture_gap": 2.0,  # below an empty stretch, where a picture stood
     "place_kicker": 1.0,  # opens with a place and a colon (安图：…): a regional story
+    "colon_theme": -1.0,  # a theme and a colon (群众的获得感：…): a long article's section
+    "quoted": -1.0,  # a quotation as the whole head (“令人惊叹的…”): a feature's section
     "md_deeper": -3.0,  # a deeper Markdown level than the article's title
     "md_same": 1.0,  # the same (or a higher) Markdown level as the article's title
     "numbered": -3.0,  # 一、 （二） 第三 关键词： …: a numbered section
@@ -139,7 +142,7 @@ WEIGHTS: dict[str, float] = {
     "after_answers": 1.0,  # a Q&A interview ended with an answer; its heads are questions
     "same_form": -1.5,  # shaped like a section head the article already has
     "subject_new": 1.0,  # the text below shares almost nothing with the article
-    "subject_same": -1.5,  # the text below goes on with the article's subject
+    "subject_same": -1.0,  # the text below goes on with the article's subject
 }
 NEW_ARTICLE_AT = 1.5
 SUBJECT_NEW, SUBJECT_SAME = 0.025, 0.045
@@ -156,6 +159,9 @@ COLUMN_TAG_RE = re.compile(r"^[【［〔].{2,20}[】］〕]\S")
 ANSWER_RE = re.compile(f"^(?:答|[{HAN}]{{2,4}})[：:]")
 PLACE_KICKER_RE = re.compile(f"^([{HAN}]{{2,12}})[：:]\\S")
 _PLACE_SUFFIXES = ("省", "市", "州", "县", "区", "旗", "镇", "乡", "村", "屯")
+
+
+QUOTED_RE = re.compile(r"^[“\"「『][^“”\"「」『』]+[”\"」』]$")
 
 
 def _is_place(text: str) -> bool:
@@ -195,7 +201,21 @@ def classify(page: RawPage) -> list[Item]:
         else:
             items.append(Item(line.no, "prose", text, gap=gap))
         gap = 0
-    return [i for i in items if i.text]
+    items = [i for i in items if i.text]
+    for k, item in enumerate(items[:-1]):
+        if item.kind == "prose" and _titles_next(item.text, items[k + 1]):
+            items[k] = replace(item, kind="heading")
+    return items
+
+
+def _titles_next(text: str, nxt: Item) -> bool:
+    """A short line with a question or exclamation mark (怎么干？——…答记者问) is a
+    headline when a byline or a dateline stands right under it."""
+    if len(text) > MAX_HEADING_CHARS or re.search("[。；;]|[：:，,]$", text):
+        return False
+    if not re.search("[？?！!]", text):
+        return False
+    return nxt.kind == "byline" or (nxt.kind == "prose" and dateline_match(nxt.text) is not None)
 
 
 def _is_byline(text: str) -> bool:
@@ -323,7 +343,7 @@ def _split(page: RawPage) -> tuple[list[Draft], list[Decision], PageInfo]:
             decisions.append(decision)
             if decision.verdict == "new":
                 current = Draft(headings=banners + list(block), notes=notes)
-                current.after_gap = (banners or block)[0].gap >= 2
+                current.after_gap = i > 0 and (banners or block)[0].gap >= 2
                 banners = []
                 current.notes.append(decision.explain())
                 drafts.append(current)
@@ -332,8 +352,11 @@ def _split(page: RawPage) -> tuple[list[Draft], list[Decision], PageInfo]:
                     current.notes.append(
                         f"第{block[-1].no}行标题为附栏（{block[-1].text}），另列为一篇"
                     )
-                if current.after_gap and not any(h.kind == "banner" for h in block):
-                    briefs = False
+                titled = [h for h in block if h.kind == "heading"]
+                if not any(h.kind == "banner" for h in block) and (
+                    current.after_gap or len(titled) >= 2
+                ):
+                    briefs = False  # a picture, or a title with its kicker or subtitle: no brief
             else:
                 assert current is not None
                 current.head_blocks.append(block)
@@ -361,7 +384,7 @@ def _split(page: RawPage) -> tuple[list[Draft], list[Decision], PageInfo]:
         else:
             if current is None or current.closed:
                 current = Draft(headings=banners)
-                current.after_gap = (banners[0] if banners else item).gap >= 2
+                current.after_gap = i > 0 and (banners[0] if banners else item).gap >= 2
                 banners = []
                 drafts.append(current)
             _add_prose(current, item)
@@ -402,9 +425,12 @@ def _take_furniture(items: list[Item], info: PageInfo, decisions: list[Decision]
 
 
 def _banner_kind(text: str) -> str | None:
-    """``briefs`` for a briefs column's banner, ``pictures`` for a picture column's."""
+    """``briefs`` for a briefs column's banner (简讯, 综合简讯, 体育快讯 …),
+    ``pictures`` for a picture column's (图片新闻 …)."""
     words = layout()
-    if text in words.briefs:
+    if han_count(text) > 8 or len(text) > 10:
+        return None
+    if text in words.briefs or text.endswith(tuple(w for w in words.briefs if len(w) >= 2)):
         return "briefs"
     if text in words.pictures:
         return "pictures"
@@ -469,7 +495,12 @@ def _decide(
         return rule(True, "标题下紧跟电头（本报讯、新华社电等）")
     if after is not None and after.kind == "prose" and JUMP_FROM_RE.match(after.text):
         return rule(True, "标题下紧跟“上接”")
-    if in_column:
+    if (
+        in_column
+        and current.top_byline is None
+        and not NUMBERED_RE.match(first.text)
+        and sum(han_count(p.text) for p in current.paragraphs) <= 2 * BRIEF_CHARS
+    ):
         return rule(True, "简讯栏内的短标题：每条简讯自成一篇")
 
     evidence: list[tuple[str, float]] = []
@@ -498,6 +529,10 @@ def _decide(
     kicker = PLACE_KICKER_RE.match(main)
     if kicker and _is_place(kicker.group(1)):
         add("place_kicker", f"标题以地名加冒号开头（{kicker.group(1)}：）")
+    elif re.match(f"^[^：:]{{3,14}}[：:][{HAN}“]", main):
+        add("colon_theme", "冒号前是主题词而非地名，像长文的小标题")
+    if QUOTED_RE.match(main):
+        add("quoted", "整行是引语，像特写的小标题")
     if COLUMN_TAG_RE.match(main):
         add("column_tag", "标题以【栏目名】开头")
     if len(heads) == 1 and main.endswith(("——", "—")):
@@ -653,6 +688,7 @@ def _take_caption(drafts: list[Draft], current: Draft | None, credit: Item) -> D
         and current.after_gap
         and current.paragraphs
         and not current.section_heads
+        and sum(han_count(p.text) for p in current.paragraphs) <= CAPTION_CHARS
     ):
         # The article opened below a picture's empty place: it is the caption.
         current.byline, current.closed, current.kind = credit, True, "photo"
