@@ -156,6 +156,7 @@ def generate(settings: Settings, progress: Progress) -> Archive:
             "raw pages": len(archive.pages),
             "articles": len(archive.articles),
             "duplicates merged": archive.merges.duplicates_merged,
+            "glued copies cut": archive.merges.copies_cut,
             "displaced tails joined": archive.merges.tails_joined,
             "page jumps joined": archive.merges.continuations_joined,
             "docs written / unchanged": f"{report.written} / {report.unchanged}",
@@ -250,10 +251,29 @@ def cmd_site(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import report
 
+    if args.explain:
+        return explain_files([Path(f) for f in args.explain])
     settings = load_settings(ROOT, args)
     archive = _process(settings, Progress(quiet=True))
     sys.stdout.write(report(archive.articles, archive.problems))
     return exit_code(archive.problems, args.strict)
+
+
+def explain_files(paths: list[Path]) -> int:
+    """``check --explain FILE…``: every boundary decision on each raw page."""
+    from .check import explain
+
+    status = 0
+    for path in paths:
+        try:
+            data = read.read_regular(path, path.resolve().parent, read.MAX_BYTES)
+            meta = read.read_meta(read.meta_path(path), path.name, root=path.resolve().parent)
+        except (read.Refused, read.MetadataError, OSError) as exc:
+            sys.stderr.write(f"error: {read.shown(path)}: {exc}\n")
+            status = 1
+            continue
+        sys.stdout.write(explain(read.shown(path), data, meta))
+    return status
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -423,6 +443,12 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("check", help="print a quality table, one row per article")
     common(p)
+    p.add_argument(
+        "--explain",
+        nargs="+",
+        metavar="FILE",
+        help="print, for each raw page, every headline decision and its evidence",
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("evaluate", help="measure extraction and metadata against gold annotations")

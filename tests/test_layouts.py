@@ -155,3 +155,20 @@ def test_check_explain_names_every_decision() -> None:
     assert "第23行“社区食堂让老人吃上热乎饭”：新文章" in text
     assert "第19行“冷资源正在变成热经济”：小标题" in text
     assert "切分结果：3篇" in text
+
+
+def test_check_explain_command_prints_each_file_and_refuses_a_missing_one(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    page = LAYOUTS / "briefs.txt"
+    missing = tmp_path / "missing.txt"
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--explain", str(page), str(missing)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert run.returncode == 1
+    assert "简讯栏内的短标题" in run.stdout and "切分结果：3篇" in run.stdout
+    assert run.stderr.count("missing.txt") == 1 and "Traceback" not in run.stderr
