@@ -269,7 +269,8 @@ def explain_files(paths: list[Path]) -> int:
             data = read.read_regular(path, path.resolve().parent, read.MAX_BYTES)
             meta = read.read_meta(read.meta_path(path), path.name, root=path.resolve().parent)
         except (read.Refused, read.MetadataError, OSError) as exc:
-            sys.stderr.write(f"error: {read.shown(path)}: {exc}\n")
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            sys.stderr.write(f"error: {read.shown(path)}: {why}\n")
             status = 1
             continue
         sys.stdout.write(explain(read.shown(path), data, meta))
