@@ -6,7 +6,10 @@ Run with ``-s`` to see the tags of every article block of the bundled corpus
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -506,3 +509,43 @@ def test_person_names_and_their_parts_are_not_tags():
     assert "张琼" not in found and "张琼月" not in found  # unknown word starting with a surname
     assert "海滨" not in found  # a dictionary word, but here only ever the given name of 黎海滨
     assert "惠企" in found  # 惠 is a surname too, but starts ordinary words
+
+
+# jieba's log ----------------------------------------------------------------
+
+JIEBA_PROGRESS = ("Building prefix dict", "Loading model", "Dumping model", "Prefix dict has been")
+
+
+def test_jieba_progress_lines_not_on_stderr(tmp_path):
+    """A command that loads jieba's dictionary prints none of jieba's progress lines.
+
+    ``TMPDIR`` is a fresh folder, so jieba has no cache and also writes one
+    (``Dumping model to file cache``); that file shows the dictionary was built.
+    """
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env.pop(tags.BACKEND_ENV, None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "export", "--corpus", "corpus", "--no-cache"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip(), "the export printed articles"
+    assert (tmp_path / "jieba.cache").exists(), "jieba built its prefix dict in this run"
+    for line in JIEBA_PROGRESS:
+        assert line not in proc.stderr, proc.stderr
+
+
+def test_quiet_jieba_keeps_warnings():
+    import logging
+
+    tags.quiet_jieba()
+    tags.quiet_jieba()  # idempotent: one filter
+    ours = [f for f in logging.getLogger("jieba").filters if isinstance(f, tags._JiebaProgress)]
+    assert len(ours) == 1
+    assert not ours[0].filter(logging.makeLogRecord({"levelno": logging.DEBUG}))
+    assert ours[0].filter(logging.makeLogRecord({"levelno": logging.WARNING}))

@@ -31,6 +31,9 @@ are bit-identical. ``tests/test_tags.py`` checks this against
 ``jieba.analyse.extract_tags`` on every paragraph of the bundled corpus. Set
 ``GENERATOR_TOKENIZER=jieba`` to force the pure-jieba tokenizer (it is also
 the fallback when rjieba is missing).
+
+Importing this module keeps jieba's ``Building prefix dict`` / ``Loading
+model`` lines off stderr for the whole process (:func:`quiet_jieba`).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -102,6 +106,39 @@ MIN_COUNT_UNKNOWN = 2
 # tag's weight (drops one-off words from the tail of short articles).
 MIN_TAGS = 3
 MIN_RELATIVE_WEIGHT = 0.15
+
+
+# jieba's log ------------------------------------------------------------
+
+
+class _JiebaProgress(logging.Filter):
+    """Drops jieba's DEBUG and INFO records, keeps its warnings and errors."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+def quiet_jieba() -> None:
+    """Keep jieba's ``Building prefix dict`` / ``Loading model`` lines off stderr.
+
+    jieba logs them at DEBUG on its logger ``"jieba"`` (``jieba.default_logger``,
+    with a stderr handler of its own) whenever a dictionary is loaded: here, in
+    ``merge.py`` and ``clean.py`` (jieba's default tokenizer) and in Material's
+    search plugin. The import of jieba sets that logger to DEBUG, which would
+    undo a level set before it, so the progress records are dropped by a filter
+    on the logger: it holds whether jieba is imported before or after, costs no
+    import of jieba (70 ms), and forked workers inherit it. If jieba is already
+    imported its public ``setLogLevel`` is called as well. Idempotent.
+    """
+    logger = logging.getLogger("jieba")
+    if not any(isinstance(f, _JiebaProgress) for f in logger.filters):
+        logger.addFilter(_JiebaProgress())
+    jieba = sys.modules.get("jieba")
+    if jieba is not None and hasattr(jieba, "setLogLevel"):
+        jieba.setLogLevel(logging.WARNING)
+
+
+quiet_jieba()  # every command imports this module (through generator.enrich)
 
 
 @dataclass(frozen=True)
@@ -182,7 +219,7 @@ def _jieba_tokenizer():
     """A private ``jieba.Tokenizer`` with jieba's dictionary and the user dict."""
     import jieba
 
-    jieba.setLogLevel(logging.WARNING)
+    quiet_jieba()
     tok = jieba.Tokenizer()
     tok.load_userdict(str(USER_DICT_PATH))
     return tok
