@@ -511,6 +511,141 @@ def test_person_names_and_their_parts_are_not_tags():
     assert "惠企" in found  # 惠 is a surname too, but starts ordinary words
 
 
+# Fragments ----------------------------------------------------------------
+# Each class of fragment: the words the rule must drop, and a word of the same
+# shape it must keep. (Checked against the code before the rules: every one
+# of the dropped words was a tag.)
+
+MARKUP_TITLE = "评论区出现可疑代码"
+MARKUP_PARAGRAPHS = [
+    "有市民在网站评论区看到<script>alert('中奖')</script>这样的文字，"
+    "又看到<img src=x.png onerror=alert(2)>和&lt;script&gt;alert(3)&lt;/script&gt;。",
+    "另一条评论只剩半截<scri，另一条是<SCRIPT>alert(4)</SCRIPT>，地址是https://www.example.org/x。",
+]
+ACRONYM_TITLE = "数字经济占GDP比重提高"
+ACRONYM_PARAGRAPHS = [
+    "去年全省数字经济规模占GDP比重继续提高，GDP增速高于全国，5G基站数量同步增长。",
+]
+
+
+def test_no_markup_words():
+    found = tags.extract_tags(MARKUP_TITLE, MARKUP_PARAGRAPHS, top_k=30)
+    assert found, "the article has tags"
+    assert not [t for t in found if re.search("[A-Za-z]", t)], found
+    for word in ("alert", "script", "scri", "img", "onerror", "src", "png", "lt", "gt", "www"):
+        assert word not in found
+
+
+def test_acronyms_and_codes_stay():
+    found = tags.extract_tags(ACRONYM_TITLE, ACRONYM_PARAGRAPHS)
+    assert "GDP" in found and "5G基站" in found
+
+
+def test_markup_rules():
+    assert not tags._latin_word_allowed("alert", known=False)
+    assert not tags._latin_word_allowed("scri", known=False)
+    assert not tags._latin_word_allowed("iPhone", known=False)
+    assert tags._latin_word_allowed("iPhone", known=True)  # in the user dictionary
+    assert tags._latin_word_allowed("GDP", known=False)
+    assert tags._latin_word_allowed("U14", known=False)
+    # An acronym is dropped only when every occurrence is inside markup.
+    assert tags._only_in_markup("SCRIPT", "代码<SCRIPT>出现，</SCRIPT>结束")
+    assert tags._only_in_markup("HTML", "*[HTML]: 超文本")
+    assert not tags._only_in_markup("HTML", "代码<HTML>出现，HTML是一种标记语言")
+    assert not tags._only_in_markup("GDP", "GDP增速，GDP(国内生产总值)")
+    assert not tags._only_in_markup("CBA", "CBAX联赛")  # no whole-word occurrence
+
+
+PLACE_TITLE = "乌兰花镇发展庭院经济"
+PLACE_PARAGRAPHS = [
+    "通榆县乌兰花镇引导农户发展庭院经济，乌兰花镇的种植户说，今年收成不错。",
+    "梅河新区也在推进庭院经济，江城吉林的农户前来学习。",
+]
+ORCHID_TITLE = "兰花展开幕"
+ORCHID_PARAGRAPHS = ["兰花展今天开幕，上百盆兰花吸引市民观赏。在乌兰花镇，兰花种植成为新产业。"]
+
+
+def test_no_parts_of_place_names():
+    found = tags.extract_tags(PLACE_TITLE, PLACE_PARAGRAPHS, top_k=30)
+    assert "庭院经济" in found
+    assert "兰花" not in found  # of 乌兰花镇: a town, not in the gazetteer
+    assert "新区" not in found  # of 梅河新区 (gazetteer)
+    assert "江城" not in found  # of 江城吉林 (gazetteer)
+
+
+def test_place_name_part_that_also_stands_alone_stays():
+    assert "兰花" in tags.extract_tags(ORCHID_TITLE, ORCHID_PARAGRAPHS)
+
+
+def test_place_name_rules():
+    has_word = tags.tokenizer().has_word
+    assert tags._only_in_place_names("新区", "梅河新区开工，梅河新区招商")
+    assert not tags._only_in_place_names("新区", "梅河新区开工，新区招商")
+    assert "江城" in tags._place_parts() and "长春" not in tags._place_parts()
+    assert tags._only_before_settlements("兰花", "在乌兰花镇，乌兰花镇的", has_word)
+    assert tags._only_before_settlements("信子", "去夹信子村看看", has_word)
+    # 村 of a dictionary word is not a suffix: 乡村, 贫困村, 村民
+    assert not tags._only_before_settlements("美丽", "建设美丽乡村", has_word)
+    assert not tags._only_before_settlements("帮扶", "帮扶村民", has_word)
+
+
+BROKEN_TITLE = "文广旅局签署合作协议"
+BROKEN_PARAGRAPHS = [
+    "日前，市文广旅局与区文广旅局签署合作协议，县文旅局负责人出席签约仪式。",
+    "双方将共建冷链物流通道，冷链运输车辆优先通行。",
+]
+RISING_TITLE = "节日夜景"
+RISING_PARAGRAPHS = ["夜空中烟花升腾起新的光芒。", "河边炊烟升腾起新的生活气息。"]
+TITLE_ONLY_TITLE = "快递柜前排长队"
+TITLE_ONLY_PARAGRAPHS = [
+    "节日前后，小区里的快递格外多，取件的居民在门口排起长队，物业增派人手帮忙分拣。"
+]
+UNKNOWN_TITLE = "冷链运输保供应"
+UNKNOWN_PARAGRAPHS = ["入冬以来，全市冷链运输车辆昼夜运行，蔬菜水果供应充足，价格总体平稳。"]
+
+
+def test_no_broken_words():
+    assert "旅局" not in tags.extract_tags(BROKEN_TITLE, BROKEN_PARAGRAPHS, top_k=30)
+    assert "起新" not in tags.extract_tags(RISING_TITLE, RISING_PARAGRAPHS, top_k=30)
+
+
+def test_unknown_word_only_in_the_title_is_not_a_tag():
+    found = tags.extract_tags(TITLE_ONLY_TITLE, TITLE_ONLY_PARAGRAPHS, top_k=30)
+    assert "快递" in found and "柜前" not in found
+
+
+def test_unknown_word_in_title_and_body_stays():
+    assert not tags.tokenizer().has_word("冷链")
+    assert "冷链" in tags.extract_tags(UNKNOWN_TITLE, UNKNOWN_PARAGRAPHS)
+
+
+def test_broken_word_rules():
+    has_word = tags.tokenizer().has_word
+    # institution suffix after more name; administrative suffix closing the word before
+    assert tags._always_broken("旅局", "市文广旅局与县文旅局", has_word)
+    assert tags._always_broken("区现", "论坛留言区现可疑帖子，留言区现可疑图片", has_word)
+    # the first character ends a dictionary word with the one before it (腾起)
+    assert tags._always_broken("起新", "升腾起新的光芒", has_word)
+    # one clean occurrence is enough to keep a word
+    assert not tags._always_broken("起新", "升腾起新的光芒；“起新”是店名", has_word)
+    assert not tags._always_broken("冷链", "全市冷链运输，冷链企业", has_word)
+
+
+@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+def test_fragment_rules_same_on_both_backends(monkeypatch, backend):
+    if backend == "rjieba":
+        pytest.importorskip("rjieba")
+    monkeypatch.setenv(tags.BACKEND_ENV, backend)
+    for title, paragraphs in [
+        (MARKUP_TITLE, MARKUP_PARAGRAPHS),
+        (PLACE_TITLE, PLACE_PARAGRAPHS),
+        (BROKEN_TITLE, BROKEN_PARAGRAPHS),
+        (TITLE_ONLY_TITLE, TITLE_ONLY_PARAGRAPHS),
+    ]:
+        fast = tags.extract_tags(title, paragraphs, top_k=30)
+        assert fast == tags._extract_tags_jieba(title, paragraphs, top_k=30), title
+
+
 # jieba's log ----------------------------------------------------------------
 
 JIEBA_PROGRESS = ("Building prefix dict", "Loading model", "Dumping model", "Prefix dict has been")

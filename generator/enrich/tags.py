@@ -6,7 +6,10 @@ segmented with jieba's dictionary plus ``data/newsroom_dict.txt`` and filtered
 with ``data/stopwords.txt``. Afterwards the candidates are cleaned: no single
 characters, no numbers or number+unit tokens (2022年, 400亿元, 18项), nothing
 containing 记者/日讯/通讯员/本报, no stopwords and nothing the caller excludes
-(reporter names, place names). Variants are merged through
+(reporter names, place names), and no fragments: markup words (``script``,
+``alert`` of ``<script>alert(1)</script>``), parts of a place name (``兰花`` of
+乌兰花镇, ``新区`` of 梅河新区) and broken words the HMM glued across a word
+boundary (``旅局`` of 文广旅局); see "Fragments" below. Variants are merged through
 ``data/tag_aliases.yml`` (长春市 -> 长春) and the result is ordered by weight,
 ties by the word, so it is deterministic.
 
@@ -100,7 +103,8 @@ _NUMBER_TOKEN = re.compile(
     rf"|[多余](?:{'|'.join(_UNITS)})"
 )
 # A word that is in neither jieba's dictionary nor the user dictionary (found
-# by jieba's HMM: 厅原, 月生, 旅局 ...) must occur at least this often.
+# by jieba's HMM: 厅原, 月生, 旅局 ...) must occur at least this often, the
+# title counted once (it is repeated for weight, not as more evidence).
 MIN_COUNT_UNKNOWN = 2
 # Beyond the first MIN_TAGS, a tag needs at least this share of the best
 # tag's weight (drops one-off words from the tail of short articles).
@@ -540,6 +544,202 @@ def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> b
     return _name_by_itself(word, has_word) or _name_in_text(word, has_word, text)
 
 
+# Fragments ---------------------------------------------------------------
+#
+# One rule per kind of fragment. Each looks at every occurrence of the word in
+# the article and rejects it only when *all* of them are fragments, so a word
+# that also stands on its own somewhere stays a tag. They search the text, so
+# ``_select`` asks them only about the words of the tags that make the list
+# (about ten an article, not the few hundred candidates), and what can be
+# known without the text is worked out once per word (``_Word``).
+
+# Markup: ASCII characters that never appear in an acronym or a model name
+# (GDP, U14, E-HS9, 5G, C++) but make up HTML, entities, URLs, Markdown and
+# template syntax (<script>, &lt;, https://, [x](y), {: .class}, {{ x }}).
+_MARKUP_CHARS = frozenset("<>&=/\\{}[]:;|`\"'")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*").fullmatch
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _latin_word_allowed(word: str, known: bool) -> bool:
+    """An ASCII word may be a tag only as an acronym (GDP, HTML), a code with a
+    digit (U14, J6, 5G) or a word of the dictionaries: never a lower- or
+    mixed-case English word (``alert``, ``script``, ``scri``, ``www``), which in
+    a Chinese newspaper is code, a URL or a fragment of one."""
+    return known or word.isupper() or any(ch.isdigit() for ch in word)
+
+
+def _ascii_run(text: str, start: int, end: int) -> str:
+    """The run of non-space ASCII characters around ``text[start:end]``."""
+    while start > 0 and text[start - 1].isascii() and not text[start - 1].isspace():
+        start -= 1
+    n = len(text)
+    while end < n and text[end].isascii() and not text[end].isspace():
+        end += 1
+    return text[start:end]
+
+
+def _only_in_markup(word: str, text: str) -> bool:
+    """Every occurrence of an ASCII word is inside markup-looking text.
+
+    An occurrence counts when it is a whole ASCII word (jieba keeps an ASCII
+    run whole, so that is where the token came from); it is markup when the
+    run of non-space ASCII characters around it holds one of
+    :data:`_MARKUP_CHARS` (``<SCRIPT``, ``&lt;script&gt;alert(1)&lt;``,
+    ``*[HTML]:``, ``https://www.example.com/``). No whole-word occurrence:
+    nothing to go by, the word is kept.
+    """
+    size = len(word)
+    found = False
+    i = text.find(word)
+    while i != -1:
+        j = i + size
+        if (i == 0 or text[i - 1] not in _ASCII_ALNUM) and (
+            j == len(text) or text[j] not in _ASCII_ALNUM
+        ):
+            if _MARKUP_CHARS.isdisjoint(_ascii_run(text, i, j)):
+                return False
+            found = True
+        i = text.find(word, i + 1)
+    return found
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    """Every written form of a place of the gazetteer (full names, aliases,
+    former names, the province) and the user dictionary's places (``ns``).
+
+    Read through :mod:`places`' own loader; its features and institutions
+    (伊通河, 吉林大学) are not place names.
+    """
+    from .places import _gaz  # places imports this module
+
+    kinds = {"place", "list_only", "province", "jilin"}
+    names = {text for text, surface in _gaz().surfaces.items() if surface.kind in kinds}
+    return frozenset(names | place_words())
+
+
+@cache
+def _place_parts() -> dict[str, tuple[tuple[str, int], ...]]:
+    """Proper substrings of place names -> ``(name, offset in name)`` pairs.
+
+    Substrings that are place names themselves (长春 of 长春市) are left out:
+    whether a place may be a tag is the caller's ``exclude``.
+    """
+    names = _place_names()
+    parts: dict[str, list[tuple[str, int]]] = {}
+    for name in sorted(names):
+        for start in range(len(name)):
+            for end in range(start + 2, len(name) + 1):
+                part = name[start:end]
+                if part != name and part not in names:
+                    parts.setdefault(part, []).append((name, start))
+    return {part: tuple(where) for part, where in parts.items()}
+
+
+def _only_in_place_names(word: str, text: str) -> bool:
+    """Every occurrence of ``word`` is part of a gazetteer place name written
+    there (新区 of 梅河新区, 江城 of 江城吉林, 北区 of 长白山池北区: jieba
+    keeps the names of the user dictionary whole, not these forms)."""
+    containers = _place_parts()[word]
+    i = text.find(word)
+    if i == -1:
+        return False
+    while i != -1:
+        if not any(text.startswith(name, i - at) for name, at in containers if at <= i):
+            return False
+        i = text.find(word, i + 1)
+    return True
+
+
+# Towns, townships, villages (乌兰花镇, 夹信子村) are not in the gazetteer and
+# jieba cuts their names apart (乌/兰花/镇, 夹/信子/村). A word directly before
+# one of these characters, where that character is not part of a dictionary
+# word (乡村, 城镇, 村民, 贫困村), is the end of such a name.
+_SETTLEMENT_SUFFIXES = "镇乡村屯"
+
+
+def _settlement_suffix_at(text: str, word: str, j: int, has_word: Callable[[str], bool]) -> bool:
+    """``text[j]`` is a settlement suffix standing alone after ``word``."""
+    if j >= len(text) or text[j] not in _SETTLEMENT_SUFFIXES:
+        return False
+    return not (
+        has_word(word + text[j]) or has_word(text[j - 1 : j + 1]) or has_word(text[j : j + 2])
+    )
+
+
+def _only_before_settlements(word: str, text: str, has_word: Callable[[str], bool]) -> bool:
+    """Every occurrence of ``word`` ends where a town or village suffix follows
+    on its own (兰花 of 乌兰花镇, 信子 and 夹信子 of 夹信子村): it is (the end
+    of) the name of a place."""
+    i = text.find(word)
+    if i == -1:
+        return False
+    while i != -1:
+        if not _settlement_suffix_at(text, word, i + len(word), has_word):
+            return False
+        i = text.find(word, i + 1)
+    return True
+
+
+# Broken words. jieba's HMM joins single characters the dictionary route left
+# over, and sometimes joins them across a word boundary: 文广/旅局 (文广旅局,
+# the bureau of culture, radio, TV and tourism), 留言/区现/可疑 (留言区 + 现),
+# 升腾/起新/希望 (腾起 + 新). An unknown word is broken at an occurrence when
+# its first character belongs to the word before it:
+#
+# * that character and the one before it are a dictionary word (腾起 of
+#   升腾起新希望, 活力 of 激活力增动力, 文旅 of 文旅局);
+# * a two-character word starts with the suffix of an administrative name
+#   (区现 of 留言区现, 区达 of 集聚区达45个);
+# * a two-character word is one character of an abbreviation plus the
+#   institution suffix 局 or 厅 (旅局 of 文广旅局, a fragment of an
+#   abbreviation jieba does not know: 文广旅局 and 文旅局 are not words).
+#
+# Only the word before is looked at: a dictionary word across the *end* of
+# an unknown word is as often a reading jieba rightly rejected (运维 of
+# 运维基地, not 维基; 规上 of 规上工业, not 上工).
+_INSTITUTION_SUFFIXES = frozenset("局厅")
+_ADMIN_SUFFIXES = frozenset("省市县区州")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _broken_at(text: str, i: int, j: int, has_word: Callable[[str], bool]) -> bool:
+    """Whether the unknown word ``text[i:j]`` starts inside the word before it."""
+    if i == 0 or not _is_han(text[i - 1]):
+        return False
+    if j - i == 2 and (text[i + 1] in _INSTITUTION_SUFFIXES or text[i] in _ADMIN_SUFFIXES):
+        return True
+    return has_word(text[i - 1 : i + 1])
+
+
+def _always_broken(word: str, text: str, has_word: Callable[[str], bool]) -> bool:
+    """Every occurrence of the unknown ``word`` is cut across a word boundary."""
+    size = len(word)
+    i = text.find(word)
+    if i == -1:
+        return False
+    while i != -1:
+        if not _broken_at(text, i, i + size, has_word):
+            return False
+        i = text.find(word, i + 1)
+    return True
+
+
+def _fragment(word: str, fact: _Word, text: str, has_word: Callable[[str], bool]) -> bool:
+    """Whether every occurrence of ``word`` in ``text`` is a fragment: of markup,
+    of a place name, of a town or village name, or a broken unknown word."""
+    return (
+        (fact.latin and _only_in_markup(word, text))
+        or (fact.place_part and _only_in_place_names(word, text))
+        or (not fact.known and _always_broken(word, text, has_word))
+        or _only_before_settlements(word, text, has_word)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Word:
     """What the tag filter knows about a candidate word before it sees the article."""
@@ -548,19 +748,24 @@ class _Word:
     known: bool  # in jieba's dictionary or the user dictionary
     name_head: str  # 2–3 ideographs (may be a name in its text): the first two; else ""
     tag: str | None  # its canonical form; None: that depends on the article's candidates
+    latin: bool  # an ASCII word: may come from markup (_only_in_markup)
+    place_part: bool  # part of a place name (_only_in_place_names)
 
 
 def _word_facts(word: str, has_word: Callable[[str], bool]) -> _Word:
     aliases = _aliases()
     followed = aliases.follow(word)
     tag = None if followed.endswith(aliases.suffixes) else followed
+    known = has_word(word)
+    latin = _ASCII_WORD(word) is not None
     usable = (
         allowed_tag(word)
         and not _name_by_itself(word, has_word)
         and (tag is None or allowed_tag(tag))
+        and (not latin or _latin_word_allowed(word, known))
     )
     name_head = word[:2] if _NAME_SHAPE(word) is not None else ""
-    return _Word(usable, has_word(word), name_head, tag)
+    return _Word(usable, known, name_head, tag, latin, word in _place_parts())
 
 
 # _word_facts per tokenizer (has_word), remembered per process: the words of a
@@ -582,18 +787,27 @@ def _select(
     exclude: Iterable[str],
     top_k: int,
     text: str,
+    title_counts: dict[str, int] | None = None,
 ) -> list[str]:
     """Filter, merge and order weighted candidates into the final tag list.
 
     ``text`` is the document the weights come from; it is used to drop a
     fragment of an excluded word (明远 of 李明远) when the fragment never
-    occurs outside that word.
+    occurs outside that word, and the fragments of markup, place names and
+    broken words (see "Fragments"). ``title_counts``: the tokens of the title,
+    which ``counts`` holds :data:`TITLE_REPEAT` times.
 
     Every test below only rejects a word, so their order does not change
     the result: the cheap ones that need no article text come first. The
     weights of the words kept are added up in the order of ``(-weight,
     word)``, so the sums are the same floats whatever order ``weighted``
     is in.
+
+    The fragment rules (:func:`_fragment`) search the text, so they are
+    asked only about the words of the tags that make the list: a word they
+    reject is taken out and the list is drawn again. Taking a word out only
+    lowers its tag's weight, so a tag outside the list stays outside and the
+    result is the same as asking about every word first.
     """
     if top_k <= 0:
         return []
@@ -610,12 +824,17 @@ def _select(
     candidates: frozenset[str] | None = None  # all weighted words, for aliases.canonical
     facts = _facts(has_word)
     after_surnames = _after_surnames(text)
+    title_counts = title_counts or {}
+    extra = TITLE_REPEAT - 1  # title copies beyond the first in ``counts``
     kept: list[tuple[float, str, str]] = []
     for word, weight in weighted:
         fact = facts[word]
         if not fact.usable or word in excluded:
             continue
-        if not fact.known and counts.get(word, 0) < MIN_COUNT_UNKNOWN:
+        if (
+            not fact.known
+            and counts.get(word, 0) - extra * title_counts.get(word, 0) < MIN_COUNT_UNKNOWN
+        ):
             continue
         if (
             word in inside
@@ -642,12 +861,25 @@ def _select(
             continue
         kept.append((-weight, word, tag))
     kept.sort()  # (-weight, word) is unique: the tag never decides
-    # Minus the summed weight of each tag: the same floats as summing the
-    # weights and negating (IEEE negation is exact), sortable without a key.
-    negated: dict[str, float] = {}
-    for negative, _, tag in kept:
-        negated[tag] = negated.get(tag, 0.0) + negative
-    final = sorted(zip(negated.values(), negated.keys(), strict=True))[:top_k]
+    checked: set[str] = set()  # words the fragment rules let through
+    while True:
+        # Minus the summed weight of each tag: the same floats as summing the
+        # weights and negating (IEEE negation is exact), sortable without a key.
+        negated: dict[str, float] = {}
+        for negative, _, tag in kept:
+            negated[tag] = negated.get(tag, 0.0) + negative
+        final = sorted(zip(negated.values(), negated.keys(), strict=True))[:top_k]
+        listed = {tag for _, tag in final}
+        fragments: set[str] = set()
+        for _, word, tag in kept:
+            if tag in listed and word not in checked:
+                if _fragment(word, facts[word], text, has_word):
+                    fragments.add(word)
+                else:
+                    checked.add(word)
+        if not fragments:
+            break
+        kept = [item for item in kept if item[1] not in fragments]
     if not final:
         return []
     floor = -final[0][0] * MIN_RELATIVE_WEIGHT
@@ -669,7 +901,8 @@ def extract_tags(
     tok = tokenizer()
     text = _document(title, paragraphs)
     counts = Counter(tok.cut(text))
-    return _select(_tfidf(counts), counts, tok.has_word, exclude, top_k, text)
+    title_counts = Counter(tok.cut(title)) if title else None
+    return _select(_tfidf(counts), counts, tok.has_word, exclude, top_k, text, title_counts)
 
 
 @cache
@@ -694,7 +927,9 @@ def _extract_tags_jieba(
     tfidf = _jieba_tfidf()
     weighted = tfidf.extract_tags(text, topK=None, withWeight=True)
     counts = Counter(tfidf.tokenizer.cut(text))
-    return _select(weighted, counts, _jieba_has_word(tfidf.tokenizer), exclude, top_k, text)
+    title_counts = Counter(tfidf.tokenizer.cut(title)) if title else None
+    has_word = _jieba_has_word(tfidf.tokenizer)
+    return _select(weighted, counts, has_word, exclude, top_k, text, title_counts)
 
 
 # Topics ------------------------------------------------------------------
