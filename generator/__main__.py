@@ -350,6 +350,22 @@ def check_outputs(settings: Settings, chosen: bool = False, site: Path | None = 
             force=settings.force,
             generated=generated,
         )
+    check_cache_dir(settings)
+
+
+def check_cache_dir(settings: Settings) -> None:
+    """The cache folder (``--cache-dir``) is written too: the same places are
+    refused for it as for an output folder (``publish.check_output``)."""
+    from . import publish
+
+    if settings.cache_dir is not None:
+        publish.check_output(
+            settings.cache_dir,
+            what="--cache-dir",
+            root=settings.root,
+            corpus=settings.corpus,
+            generated=False,
+        )
 
 
 def remove_stale_scratch(settings: Settings) -> None:
@@ -371,6 +387,7 @@ def remove_stale_scratch(settings: Settings) -> None:
 
 def _process(settings: Settings, progress: Progress) -> Archive:
     """``process`` with the project's caches (read and updated)."""
+    check_cache_dir(settings)
     caches = cache.Caches(settings.cache_dir)
     archive = process(settings.corpus, progress, settings.workers, caches)
     caches.save()
