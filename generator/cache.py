@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import sys
 from collections.abc import Callable
@@ -126,7 +127,8 @@ class Memo:
         except OSError as exc:
             warn(f"{path}: cannot read the cache file ({exc.strerror or exc}); computing again")
             return
-        head, _, body = data.partition(b"\n")
+        lines = data.split(b"\n")
+        head = lines[0]
         if not head.startswith(HEADER) or len(head) != len(HEADER) + _HASH_LEN:
             self._repair = True
             warn(
@@ -134,10 +136,10 @@ class Memo:
                 " another version); ignored, its results are computed again"
             )
             return
-        lines = body.split(b"\n")
         bad = 0 if lines.pop() == b"" else 1  # the last line ends with a newline
+        body = memoryview(data)[len(head) + 1 :]
         whole = _digest(body) == head[len(HEADER) :]  # then every line is as written
-        for line in lines:
+        for line in itertools.islice(lines, 1, None):
             k = _key_of(line) if whole else _checked(line)
             if k is None or k in self._old:
                 bad += 1
@@ -220,7 +222,7 @@ HEADER = f"archive-memo {VERSION} ".encode("ascii")
 _HASH_LEN = 64  # hex digits of a SHA-256
 
 
-def _digest(data: bytes) -> bytes:
+def _digest(data: bytes | memoryview) -> bytes:
     """SHA-256 of ``data``, in lowercase hex."""
     return hashlib.sha256(data).hexdigest().encode("ascii")
 
