@@ -42,6 +42,7 @@ class Layout:
 
     sections: frozenset[str]
     briefs: frozenset[str]
+    brief_suffixes: tuple[str, ...]  # 综合简讯, 体育快讯: a briefs banner ends so
     pictures: frozenset[str]
     editor_roles: tuple[str, ...]
 
@@ -54,6 +55,7 @@ def layout() -> Layout:
     return Layout(
         frozenset(data.get("sections") or ()),
         frozenset(data.get("briefs") or ()),
+        tuple(w for w in data.get("briefs") or () if len(w) >= 2),
         frozenset(data.get("pictures") or ()),
         tuple(roles),
     )

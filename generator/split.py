@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .clean import join_broken
@@ -32,7 +33,6 @@ from .patterns import (
     COLON_BYLINE_RE,
     DATELINE_RE,
     HAN,
-    HAN_RUN_RE,
     JUMP_FROM_RE,
     JUMP_TO_RE,
     MD_HEADING_RE,
@@ -146,6 +146,7 @@ WEIGHTS: dict[str, float] = {
 }
 NEW_ARTICLE_AT = 1.5
 SUBJECT_NEW, SUBJECT_SAME = 0.025, 0.045
+SUBJECT_CONTEXT = 6  # paragraphs of the open article compared with the text below
 LEAD_ONLY_CHARS = 200
 NUMBERED_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．]\D"
@@ -303,7 +304,7 @@ def _split(page: RawPage) -> tuple[list[Draft], list[Decision], PageInfo]:
     decisions: list[Decision] = []
     info = PageInfo()
     items = _take_furniture(items, info, decisions)
-    idf = _idf(items)
+    subjects = _Subjects(items)
     drafts: list[Draft] = []
     current: Draft | None = None
     banners: list[Item] = []  # column banners waiting for their article
@@ -339,7 +340,7 @@ def _split(page: RawPage) -> tuple[list[Draft], list[Decision], PageInfo]:
                 continue
             if any(_banner_kind(h.text) == "briefs" for h in block if h.kind == "banner"):
                 briefs = True
-            decision = _decide(current, block, after, items, j, idf, briefs or bool(banners))
+            decision = _decide(current, block, after, items, j, subjects, briefs or bool(banners))
             decisions.append(decision)
             if decision.verdict == "new":
                 current = Draft(headings=banners + list(block), notes=notes)
@@ -427,10 +428,10 @@ def _take_furniture(items: list[Item], info: PageInfo, decisions: list[Decision]
 def _banner_kind(text: str) -> str | None:
     """``briefs`` for a briefs column's banner (简讯, 综合简讯, 体育快讯 …),
     ``pictures`` for a picture column's (图片新闻 …)."""
-    words = layout()
-    if han_count(text) > 8 or len(text) > 10:
+    if len(text) > 10 or han_count(text) > 8:
         return None
-    if text in words.briefs or text.endswith(tuple(w for w in words.briefs if len(w) >= 2)):
+    words = layout()
+    if text in words.briefs or text.endswith(words.brief_suffixes):
         return "briefs"
     if text in words.pictures:
         return "pictures"
@@ -467,7 +468,7 @@ def _decide(
     after: Item | None,
     items: list[Item],
     j: int,
-    idf: dict[str, float],
+    subjects: _Subjects,
     in_column: bool,
 ) -> Decision:
     """Whether a headline block opens a new article or is a section head, and why."""
@@ -538,7 +539,7 @@ def _decide(
     if len(heads) == 1 and main.endswith(("——", "—")):
         add("run_in", "标题以破折号结尾，引出下文")
     below = _text_below(items, j)
-    if below and NEWS_LEAD_RE.match(below[0]):
+    if below and NEWS_LEAD_RE.match(below[0].text):
         add("news_lead", "下文以日期或“近日”开头，像消息的导语")
     chars = han_count(main)
     if chars >= 14 or _CLAUSES_RE.search(main):
@@ -560,10 +561,16 @@ def _decide(
         add("after_answers", "问答体文章以回答结束，其后的非问句标题另起一篇")
     if any(_same_form(block, earlier) for earlier in current.head_blocks):
         add("same_form", "与本文已有的小标题形式相同")
-    if below:
-        sim = _similarity(
-            " ".join(p.text for p in current.paragraphs + current.headings), " ".join(below), idf
-        )
+    partial = sum(w for _, w in evidence)
+    # The subject is weighed only where it can still change the verdict.
+    undecided = (
+        NEW_ARTICLE_AT - WEIGHTS["subject_new"]
+        <= partial
+        < NEW_ARTICLE_AT - WEIGHTS["subject_same"]
+    )
+    if below and undecided:
+        context = current.headings + current.paragraphs[-SUBJECT_CONTEXT:]
+        sim = subjects.similarity(context, below)
         if sim < SUBJECT_NEW:
             add("subject_new", f"下文与本文几乎没有共同词语（相似度{sim:.2f}）")
         elif sim >= SUBJECT_SAME:
@@ -591,46 +598,64 @@ def _same_form(block: list[Item], earlier: list[Item]) -> bool:
     return a[:2] == b[:2] and abs(a[2] - b[2]) <= 1
 
 
-def _text_below(items: list[Item], j: int, limit: int = 3) -> list[str]:
+def _text_below(items: list[Item], j: int, limit: int = 3) -> list[Item]:
     """The prose right below a headline block, up to the next headline."""
-    found: list[str] = []
+    found: list[Item] = []
     for item in items[j:]:
         if item.kind != "prose" or len(found) >= limit:
             break
-        found.append(item.text)
+        found.append(item)
     return found
 
 
-def _bigrams(text: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for run in HAN_RUN_RE.findall(text):
-        for k in range(len(run) - 1):
-            b = run[k : k + 2]
-            counts[b] = counts.get(b, 0) + 1
-    return counts
+_PAIR_RE = re.compile(f"(?=([{HAN}]{{2}}))")  # overlapping: every pair, found in C
 
 
-def _idf(items: list[Item]) -> dict[str, float]:
-    """Inverse paragraph frequency of each character pair on the page: pairs
-    every paragraph uses (吉林, 发展) say little about a change of subject."""
-    paragraphs = [i.text for i in items if i.kind in ("prose", "heading")]
-    df: dict[str, int] = {}
-    for text in paragraphs:
-        for b in _bigrams(text):
-            df[b] = df.get(b, 0) + 1
-    n = len(paragraphs) + 1
-    return {b: math.log(n / c) + 0.1 for b, c in df.items()}
+def _bigrams(text: str) -> frozenset[str]:
+    """The Han character pairs of a text."""
+    return frozenset(_PAIR_RE.findall(text))
 
 
-def _similarity(a: str, b: str, idf: dict[str, float]) -> float:
-    """TF-IDF cosine of two texts' character pairs."""
-    va, vb = _bigrams(a), _bigrams(b)
-    if not va or not vb:
-        return 0.0
-    dot = sum(c * vb[k] * idf.get(k, 1.0) ** 2 for k, c in va.items() if k in vb)
-    na = math.sqrt(sum((c * idf.get(k, 1.0)) ** 2 for k, c in va.items()))
-    nb = math.sqrt(sum((c * idf.get(k, 1.0)) ** 2 for k, c in vb.items()))
-    return dot / (na * nb) if na and nb else 0.0
+class _Subjects:
+    """Character pairs of a page's lines and their weights, made on first use.
+
+    A pair's weight is its inverse paragraph frequency on the page: pairs that
+    every paragraph uses (吉林, 发展) say little about a change of subject.
+    """
+
+    def __init__(self, items: list[Item]) -> None:
+        self.items = items
+        self.pairs: dict[str, frozenset[str]] = {}
+        self.df: Counter[str] | None = None
+        self.weight2: dict[str, float] = {}
+
+    def of(self, item: Item) -> frozenset[str]:
+        found = self.pairs.get(item.text)
+        if found is None:
+            found = self.pairs[item.text] = _bigrams(item.text)
+        return found
+
+    def similarity(self, before: list[Item], below: list[Item]) -> float:
+        """Cosine of the two texts' weighted pair sets."""
+        if self.df is None:
+            texts = [i for i in self.items if i.kind in ("prose", "heading")]
+            self.df = Counter()
+            for item in texts:
+                self.df.update(self.of(item))
+            self.n = len(texts) + 1
+        a = frozenset().union(*(self.of(i) for i in before))
+        b = frozenset().union(*(self.of(i) for i in below))
+        if not a or not b:
+            return 0.0
+        dot = sum(map(self._weight2, a & b))
+        return dot / math.sqrt(sum(map(self._weight2, a)) * sum(map(self._weight2, b)))
+
+    def _weight2(self, pair: str) -> float:
+        w = self.weight2.get(pair)
+        if w is None:
+            assert self.df is not None
+            w = self.weight2[pair] = (math.log(self.n / (self.df.get(pair) or 1)) + 0.1) ** 2
+        return w
 
 
 def _keep_lone_byline(draft: Draft) -> None:
