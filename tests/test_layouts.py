@@ -59,6 +59,17 @@ def test_page_furniture_is_page_metadata_never_text() -> None:
         assert a.meta.editors == ("责任编辑：孙启明", "版式：高冬")
 
 
+def test_the_page_header_names_the_paper_and_date_of_its_articles() -> None:
+    from generator.enrich import enrich
+
+    arts = {a.title: a for a in enrich(split_file("dateline_no_byline.txt"))}
+    unsigned = arts["社区食堂让老人吃上热乎饭"]  # no dateline, no byline
+    assert unsigned.paper == "吉林日报" and unsigned.paper_source.startswith("版头（吉林日报")
+    assert unsigned.date == "2024-03-06" and unsigned.date_source.startswith("版头（")
+    wire = arts["长白山景区冬季游客接待量创新高"]
+    assert wire.paper == "新华社"  # the dateline names its agency: that wins over the page
+
+
 def test_a_feature_keeps_its_section_heads_and_the_next_story_is_cut_off() -> None:
     """No dateline, no byline: a feature with section heads, then a regional story."""
     feature, story = split_file("no_byline_feature.txt")

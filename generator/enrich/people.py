@@ -698,7 +698,8 @@ def resolve_paper(articles: list[Article], claims: list[Claim] | None = None) ->
             continue
         if article.meta.paper:
             article.paper = canonical_paper(article.meta.paper)
-            article.paper_source = "元数据"
+            from_header = "paper" in article.meta.header_fields
+            article.paper_source = f"版头（{article.meta.header}）" if from_header else "元数据"
             continue
         article.paper = article.paper_source = None
         # Page context: the other articles on the same page file(s). This article
