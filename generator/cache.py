@@ -39,9 +39,11 @@ format (``NAME.pickle``) are never read, and removed when the memo is saved.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import itertools
 import os
+import stat
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -121,7 +123,7 @@ class Memo:
 
     def _load(self, path: Path) -> None:
         try:
-            data = path.read_bytes()
+            data = _read_regular(path)
         except FileNotFoundError:
             return
         except OSError as exc:
@@ -203,23 +205,41 @@ class Memo:
         return value
 
     def save(self) -> None:
-        """Write the entries used in this run, atomically; skip when nothing changed."""
+        """Write the entries used in this run, atomically; skip when nothing changed.
+
+        A cache that cannot be written (a full disk, a folder in the way) is a
+        warning: the next run computes again what it would have held."""
         if self.path is None:
             return
         if self.misses == 0 and not self._repair and self._new.keys() == self._old.keys():
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         body = b"".join(line + b"\n" for line in self._new.values())
-        with open(tmp, "wb") as fh:
-            fh.write(HEADER + _digest(body) + b"\n")
-            fh.write(body)
-        tmp.replace(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(HEADER + _digest(body) + b"\n")
+                fh.write(body)
+            tmp.replace(self.path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            warn(f"{self.path}: cannot write the cache file ({exc.strerror or exc}); not kept")
 
 
 # A memo file: "archive-memo 2 <hash of the rest>", then a line per entry.
 HEADER = f"archive-memo {VERSION} ".encode("ascii")
 _HASH_LEN = 64  # hex digits of a SHA-256
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of ``path``; ``OSError`` when it is not a regular file (a FIFO
+    would block, a device never end), without reading from it."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return fh.read()
 
 
 def _digest(data: bytes | memoryview) -> bytes:

@@ -578,3 +578,21 @@ def test_flipped_bytes_in_the_cache_never_change_the_build(tmp_path, capsys, mon
             assert not cache.Memo(path)._repair, (path.name, pos)  # … and whole
             runs += 1
     assert runs >= 490
+
+
+def test_a_cache_file_that_is_not_a_regular_file_is_neither_read_nor_fatal(tmp_path, capsys):
+    """A FIFO would block a read forever, /dev/zero never end; a folder in the
+    way cannot be replaced: each is one warning, and the memo starts empty."""
+    os.mkfifo(tmp_path / "pages.memo")
+    (tmp_path / "hant.memo").symlink_to("/dev/zero")
+    (tmp_path / "dates.memo").mkdir()
+    for name in ("pages", "hant", "dates"):
+        memo = cache.Memo(tmp_path / f"{name}.memo")
+        assert memo.stored == 0
+        memo.put(b"k", name)
+        memo.save()
+        err = capsys.readouterr().err
+        assert f"warning: {tmp_path / name}.memo: cannot read the cache file" in err
+    assert "dates.memo: cannot write the cache file" in err
+    assert cache.Memo(tmp_path / "pages.memo").lookup(b"k") == (True, "pages")
+    assert not list(tmp_path.glob(".*.tmp"))
