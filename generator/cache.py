@@ -118,6 +118,7 @@ class Memo:
         self.misses = 0
         self.damaged = 0  # entries dropped because they failed a check
         self._repair = False  # the file failed a check: write it again
+        self._unstorable = False  # a result could not be encoded (warned once)
         if path is not None:
             self._load(path)
 
@@ -187,9 +188,15 @@ class Memo:
     def put(self, k: bytes, value: Any) -> None:
         """Store a result (a copy of it: later changes to ``value`` are not stored).
 
-        Raises ``TypeError`` for a value ``serial`` cannot store."""
+        A value ``serial`` cannot store (a type it does not know) is not kept,
+        with one warning per memo: the build goes on, computing it each time."""
         self.misses += 1
-        self._new[k] = _line(k, serial.encode(value))
+        try:
+            self._new[k] = _line(k, serial.encode(value))
+        except TypeError as exc:
+            if not self._unstorable:
+                warn(f"{self.path}: {exc}; such results are not kept")
+            self._unstorable = True
 
     @property
     def stored(self) -> int:

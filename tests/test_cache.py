@@ -404,6 +404,18 @@ def test_only_known_types_are_written():
             serial.encode(value)
 
 
+def test_a_result_the_cache_cannot_store_is_computed_not_fatal(tmp_path, capsys):
+    memo = cache.Memo(tmp_path / "m.memo")
+    assert memo.get(b"a", lambda: bytearray(b"x")) == bytearray(b"x")
+    assert memo.get(b"b", lambda: bytearray(b"y")) == bytearray(b"y")
+    assert memo.get(b"c", lambda: "kept") == "kept"
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot store a builtins.bytearray" in err
+    memo.save()
+    again = cache.Memo(tmp_path / "m.memo")
+    assert again.lookup(b"a") == (False, None) and again.lookup(b"c") == (True, "kept")
+
+
 @pytest.mark.parametrize(
     "blob",
     [
