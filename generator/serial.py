@@ -222,7 +222,8 @@ def _make(kind: _Kind, body: Any) -> Any:
         deep(body[i]) for i, deep in kind.deep
     ):
         name, value = next(
-            (n, v) for n, c, v in zip(kind.names, kind.checks, body, strict=True) if not c(v)
+            ((n, v) for n, c, v in zip(kind.names, kind.checks, body, strict=True) if not c(v)),
+            ("?", None),
         )
         raise Corrupt(f"{kind.tag}.{name}: a {type(value).__name__} is not a valid value")
     obj = object.__new__(kind.cls)

@@ -423,7 +423,6 @@ def test_a_result_the_cache_cannot_store_is_computed_not_fatal(tmp_path, capsys)
         b'{"@os.system":["echo"]}',
         b'{"@model.Source":["a.txt",1]}',  # a field missing
         b'{"@model.Source":["a.txt","1","2"]}',  # a field of the wrong type
-        b'{"@model.PageMeta":[1,null,null,null,null,null,null,{"t":[]},{"t":[]}]}',
         b'{"t":[1],"d":[]}',  # two keys
         b'{"x":[1]}',
         b'{"d":[1]}',  # a key without its value
@@ -441,6 +440,19 @@ def test_a_result_the_cache_cannot_store_is_computed_not_fatal(tmp_path, capsys)
 def test_a_stored_value_the_codec_did_not_write_is_refused(blob):
     with pytest.raises(serial.Corrupt):
         serial.decode(blob)
+
+
+def test_a_field_of_the_wrong_type_is_refused():
+    from generator.model import PageMeta, Source
+
+    good = serial.encode([PageMeta(paper="吉林日报"), Source("a.txt", 1, 2)])
+    assert serial.decode(good) == [PageMeta(paper="吉林日报"), Source("a.txt", 1, 2)]
+    for paper in (b"1", b"[1]", b"true"):  # a paper that is a number, a list, a bool
+        forged = good.replace('"吉林日报"'.encode(), paper)
+        with pytest.raises(serial.Corrupt, match="PageMeta.paper"):
+            serial.decode(forged)
+    with pytest.raises(serial.Corrupt, match="Source.first_line"):
+        serial.decode(good.replace(b'"a.txt",1,2', b'"a.txt",null,2'))
 
 
 def test_an_entry_with_a_good_hash_but_a_bad_value_is_recomputed(tmp_path, capsys):
