@@ -361,6 +361,7 @@ def _split(page: RawPage) -> tuple[list[Draft], list[Decision], PageInfo]:
             else:
                 assert current is not None
                 current.head_blocks.append(block)
+                current.notes.append(decision.explain())
                 for h in block:
                     current.section_heads.add(len(current.paragraphs))
                     current.paragraphs.append(h)

@@ -154,9 +154,12 @@ def test_every_headline_decision_is_explained(name: str) -> None:
             assert (d.score >= split.NEW_ARTICLE_AT) == (d.verdict == "new")
         elif d.verdict in ("new", "section"):
             assert d.evidence  # decided by a named rule
-    # Each article carries the decision that opened it, for its provenance panel.
+    # Each article carries the decisions that opened it and kept its section
+    # heads, for its provenance panel.
     for a in split.split_page(clean.clean_page(page)):
         assert a.title_inferred or any(n.startswith("第") and "新文章" in n for n in a.notes)
+        for line in a.head_lines:
+            assert any(n.startswith(f"第{line}行") and "：小标题" in n for n in a.notes)
 
 
 def test_check_explain_names_every_decision() -> None:
