@@ -131,6 +131,11 @@ class Site:
     def mention_index(self) -> dict[str, list[Article]]:
         return self._group(lambda a: [p for p in a.places if p not in a.cities])
 
+    def has_city_page(self, city: str) -> bool:
+        """Whether ``city`` gets a page: it is the main city of an article (a
+        prefecture also through its counties) or is mentioned by one."""
+        return city in self.city_index or city in self.mention_index
+
     @cached_property
     def reporter_index(self) -> dict[str, list[Article]]:
         return self._group(lambda a: a.reporters)
@@ -574,7 +579,13 @@ class Renderer:
         Mentions are listed on the first page; more than ``PAGE_SIZE`` of them
         get a list of their own (``cities/changchun/mentions.md``), linked from it.
         """
-        path = self.site.city_path(city)
+        site = self.site
+        path = site.city_path(city)
+        parent = site.cities.get(city, {}).get("parent")
+        # The parent is linked only when it has a page: a county that is only
+        # mentioned does not roll up to its prefecture (only main reports do),
+        # so the prefecture may have no article and no page at all.
+        parent_path = site.city_path(parent) if parent and site.has_city_page(parent) else None
         mentions_path = None
         if len(mentions) > PAGE_SIZE:
             mentions_path = beside(path, "mentions")
@@ -596,6 +607,7 @@ class Renderer:
                 "mentions_path": mentions_path,
             },
             city=city,
+            parent_path=parent_path,
             mentions_total=len(mentions),
         )
 
