@@ -136,11 +136,18 @@ def generate(corpus: Path, docs: Path) -> None:
     )
 
 
-def county_without_prefecture(dest: Path) -> Path:
-    """The corpus of issue 17: bundled file 002 alone mentions 东丰 (a county of
-    辽源) but has no article about 辽源 or any of its counties."""
+def county_without_prefecture(dest: Path, as_in_issue: bool = False) -> Path:
+    """A corpus that mentions 东丰 (a county of 辽源) but has no article about
+    辽源 or any of its counties: bundled file 002 alone, or (``as_in_issue``)
+    as issue 17 found it, its GBK copy plus a Big5 page."""
     dest.mkdir(parents=True)
-    shutil.copy(CORPUS / "002_4daa403c7feebee2.txt", dest)
+    page = CORPUS / "002_4daa403c7feebee2.txt"
+    if as_in_issue:
+        text = page.read_text(encoding="utf-8")
+        (dest / "002_gbk.txt").write_bytes(text.encode("gbk"))
+        shutil.copy(ROOT / "tests" / "fixtures" / "bad" / "enc_big5.txt", dest)
+    else:
+        shutil.copy(page, dest)
     return dest
 
 
@@ -179,11 +186,12 @@ def test_resolver_follows_mkdocs_rules():
 # --- the corpus of issue 17 ------------------------------------------------------------
 
 
-def test_a_county_mentioned_without_its_prefecture_links_no_missing_page(tmp_path):
+@pytest.mark.parametrize("as_in_issue", [False, True], ids=["002", "002-gbk+big5"])
+def test_a_county_mentioned_without_its_prefecture_links_no_missing_page(as_in_issue, tmp_path):
     """东丰县's page names its prefecture 辽源; 辽源 has no page (no article is
     about it or its counties), so the name is not a link."""
     docs = tmp_path / "docs"
-    generate(county_without_prefecture(tmp_path / "corpus"), docs)
+    generate(county_without_prefecture(tmp_path / "corpus", as_in_issue), docs)
     page = (docs / "cities" / "dongfeng.md").read_text(encoding="utf-8")
     assert "属辽源。" in page
     assert not (docs / "cities" / "liaoyuan.md").exists()
