@@ -47,7 +47,7 @@ def on_pre_build(config, **kwargs) -> None:
     if os.environ.get("ARCHIVE_SKIP_GENERATE") == "1":
         return
     settings = _settings_and_dictionaries()
-    from generator.__main__ import generate
+    from generator.pipeline import generate
     from generator.progress import Progress
 
     settings.lock_wait = 60

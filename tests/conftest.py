@@ -52,7 +52,7 @@ def corpus_pages():
 @pytest.fixture(scope="session")
 def archive():
     """The bundled corpus through read → … → enrich (shared, do not mutate)."""
-    from generator.__main__ import process
+    from generator.pipeline import process
     from generator.progress import Progress
 
     return process(CORPUS, Progress(quiet=True), workers=1)

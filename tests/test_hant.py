@@ -155,7 +155,7 @@ def test_variant_map_lets_simplified_queries_find_traditional_words(editions) ->
 
 
 def test_traditional_raw_input_is_recognised_and_noted(tmp_path: Path) -> None:
-    from generator.__main__ import process
+    from generator.pipeline import process
     from generator.progress import Progress
 
     text = "長春市推進對接合作\n\n本報訊（記者王長春）長春市與各市州對接合作項目取得新進展，總投資達到三百億元，發展勢頭良好。"

@@ -351,7 +351,7 @@ def generated(tmp_path_factory):
     """A corpus copy and its generated docs/ and docs-hant/ (in-process, workers=1)."""
     import argparse
 
-    from generator.__main__ import generate
+    from generator.pipeline import generate
     from generator.progress import Progress
     from generator.settings import load_settings
 
