@@ -501,7 +501,3 @@ def join_broken(paragraphs: list[str]) -> tuple[list[str], list[tuple[int, int]]
             out.append(para)
     return out, joins
 
-
-def clean_changes_text(corrections: list[Correction]) -> list[dict[str, str]]:
-    """Corrections as plain ``{raw, fixed}`` dicts, for export."""
-    return [{"raw": c.raw, "fixed": c.fixed} for c in corrections]

@@ -174,7 +174,6 @@ class WriteReport:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
-    kept_foreign: int = 0
     conflicts: list[str] | None = None  # hand-written files we would have replaced
 
 
@@ -301,8 +300,6 @@ def _assemble(
         carried.append(rel)
         if rel in new_manifest:
             report.unchanged += 1
-        else:
-            report.kept_foreign += 1
     _make_folders(staging, carried)
 
     def carry(rel: str) -> None:

@@ -539,11 +539,6 @@ def _after_surnames(text: str) -> set[str]:
     return set(_surname_then_two().findall(text))
 
 
-def _looks_like_name(word: str, has_word: Callable[[str], bool], text: str) -> bool:
-    """A person's name or part of one (张琼 of 张琼月, 海滨 of 黎海滨)."""
-    return _name_by_itself(word, has_word) or _name_in_text(word, has_word, text)
-
-
 # Fragments ---------------------------------------------------------------
 #
 # One rule per kind of fragment. Each looks at every occurrence of the word in
