@@ -374,3 +374,14 @@ def test_agency_copy_does_not_decide_the_page():
     resolve_paper([agency, own])
     assert agency.paper == "新华社"
     assert own.paper is None
+
+
+def test_an_unsigned_item_shares_the_paper_of_the_signed_profile_beside_it(archive):
+    # Bundled file 002: a two-line news item, then its sidebar 黎海滨简历 closed
+    # by 城市晚报全媒体记者 陆续; the page also carries 吉林日报 bylines.
+    by_title = {a.title: a for a in archive.articles}
+    profile = by_title["黎海滨简历"]
+    item = by_title["吉林省退役军人事务厅原党组书记、厅长黎海滨接受纪律审查和监察调查"]
+    assert profile.kind == "profile" and profile.paper == "城市晚报"
+    assert item.byline is None
+    assert (item.paper, item.paper_source) == ("城市晚报", "紧随其后的附栏署名城市晚报")

@@ -653,6 +653,32 @@ def _files(article: Article) -> list[str]:
     return seen
 
 
+SIDEBAR_GAP = 2  # lines between a news item and the profile printed beside it
+
+
+def _sidebar_papers(articles: list[Article], claims: list[Claim]) -> dict[int, str]:
+    """Unsigned items followed on their page by a signed sidebar (…简历): the
+    sidebar's byline closes the item too, so they share its paper."""
+    found: dict[int, str] = {}
+    starts: dict[tuple[str, int], tuple[Article, Claim]] = {}
+    for article, claim in zip(articles, claims, strict=True):
+        if article.kind == "profile":
+            first = article.sources[0]
+            starts[(first.file, first.first_line)] = (article, claim)
+    if not starts:
+        return found
+    for article, claim in zip(articles, claims, strict=True):
+        if claim.paper or claim.reporters or article.kind == "profile" or article.byline:
+            continue
+        last = article.sources[-1]
+        for gap in range(1, SIDEBAR_GAP + 2):
+            hit = starts.get((last.file, last.last_line + gap))
+            if hit and hit[1].paper and not is_agency(hit[1].paper):
+                found[id(article)] = hit[1].paper
+                break
+    return found
+
+
 def resolve_paper(articles: list[Article], claims: list[Claim] | None = None) -> None:
     """Set ``paper`` and ``paper_source`` on every article.
 
@@ -692,6 +718,7 @@ def resolve_paper(articles: list[Article], claims: list[Claim] | None = None) ->
             elif claim.own:
                 own_on_page[file].extend(claim.reporters)
 
+    sidebars = _sidebar_papers(articles, claims)
     for article, claim in zip(articles, claims, strict=True):
         if claim.paper:
             article.paper, article.paper_source = claim.paper, claim.how
@@ -702,6 +729,11 @@ def resolve_paper(articles: list[Article], claims: list[Claim] | None = None) ->
             article.paper_source = f"版头（{article.meta.header}）" if from_header else "元数据"
             continue
         article.paper = article.paper_source = None
+        sidebar = sidebars.get(id(article))
+        if sidebar is not None:  # the profile beside a news item closes both with its byline
+            article.paper = sidebar
+            article.paper_source = f"紧随其后的附栏署名{sidebar}"
+            continue
         # Page context: the other articles on the same page file(s). This article
         # names no paper, so it is not among named_on_page itself.
         named: set[str] = set()
