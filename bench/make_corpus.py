@@ -15,8 +15,11 @@ Besides these (layout class ``classic``) it plants the layout classes of
 issue 16 (``LAYOUTS``): articles opened by a wire or house dateline and never
 closed, articles with neither, page furniture, briefs columns, photo captions
 with photographers, Q&A interviews, features with section heads, mid-page
-jumps and duplicates glued under a neighbour. ``--layouts classic`` writes
-the page files of version 2 byte for byte. See bench/README.md.
+jumps and duplicates glued under a neighbour. Every article keeps to a topic
+(version 4, ``Topic``): sentences near one anchor of the pool, each rewritten
+word the same throughout, its city's places, headline phrases of its own
+sentences; neighbour articles take other topics. ``--layouts classic`` writes
+the page files of version 2 byte for byte (no topics). See bench/README.md.
 
 Output, all in OUTDIR (existing ``p*.txt``, ``p*.meta.yml`` and
 ``MANIFEST.json`` there are removed first):
@@ -36,15 +39,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import re
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-VERSION = 3
+VERSION = 4
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 GAZETTEER = Path(__file__).resolve().parent.parent / "generator" / "data" / "gazetteer.yml"
 
@@ -460,6 +465,22 @@ _CLAUSE_RE = re.compile(r"[^，；]+[，；]?")
 _LIST_RE = re.compile(f"[{CJK}]+(?:、[{CJK}]{{2,10}}){{2,}}、[{CJK}]+")
 
 
+# Topics (version 4). A real article keeps to one subject: its places, its
+# organisation, its project come back paragraph after paragraph, and the
+# article after it on the page is about something else. Every article (but in
+# version 2 mode, ``--layouts classic``) picks a topic: an anchor sentence of
+# the pool and the pool sentences nearest it by shared content words, its city
+# and places of the same prefecture, and the words it swaps in.
+TOPIC_TAGS = ("n", "vn", "nz", "nt", "j", "ns", "l")  # content words that make a subject
+TOPIC_COMMON = 0.05  # words in more pool sentences than this share carry no subject
+TOPIC_SENTENCES = 60  # pool sentences nearest the anchor an article draws from
+TOPIC_SHARE = 0.7  # share of an article's sentence runs that start among them
+TOPIC_PLACES = 2  # places of the article's prefecture besides its city
+TOPIC_PHRASES = 0.8  # share of titles and heads made of the topic's phrases
+TITLE_RECENT = 80  # the last phrases titles used (this many) stay out of new titles
+TOPIC_OVERLAP = 12  # at most this many of the last article's topic sentences in the next one's
+
+
 @dataclass
 class Pool:
     """Pool sentences cut into words, and the words to swap in, by tag and length."""
@@ -467,6 +488,21 @@ class Pool:
     tokens: list[list[tuple[str, str]]]
     words: dict[tuple[str, int], list[str]]
     places: list[str]
+    near: list[list[int]] = field(default_factory=list)  # topic neighbours, nearest first
+    phrases_of: list[list[str]] = field(default_factory=list)  # headline phrases per sentence
+    prefecture: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+
+
+@dataclass
+class Topic:
+    """What one article is about, and how it rewrites the pool consistently."""
+
+    anchor: int
+    sentences: list[int]  # pool sentences it draws from, nearest first
+    phrases: list[str]  # headline phrases of those sentences
+    places: list[str]  # the places its place names become (its city first)
+    words: dict[str, str] = field(default_factory=dict)  # pool word -> what it is here
+    used: set[int] = field(default_factory=set)  # pool sentences it printed
 
 
 _POOLS: dict[tuple[str, ...], Pool] = {}
@@ -487,6 +523,64 @@ def load_places(path: Path = GAZETTEER) -> list[str]:
         elif p.get("name"):
             names.add(p["name"])
     return sorted(names)
+
+
+def load_prefectures(path: Path = GAZETTEER) -> dict[str, tuple[str, list[str]]]:
+    """Short city name (``CITIES``) -> its prefecture's text name and the
+    county-level places of that prefecture as running text names them."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    places = data["places"]
+
+    def text_name(p: dict) -> str:
+        full = p.get("full") or p["name"]
+        if 2 <= len(full) <= 4:
+            return full
+        if full.endswith(("自治县", "自治州")):
+            return p["name"] + full[-2]
+        return p["name"]
+
+    by_name = {p["name"]: p for p in places}
+    out: dict[str, tuple[str, list[str]]] = {}
+    for city in CITIES:
+        p = by_name.get(city)
+        pref = (p.get("parent") or city) if p else city
+        head = by_name.get(pref)
+        members = sorted({text_name(q) for q in places if q.get("parent") == pref} - {CITIES[city]})
+        out[city] = (text_name(head) if head else CITIES[city], members)
+    return out
+
+
+def topic_neighbours(tokens: list[list[tuple[str, str]]]) -> list[list[int]]:
+    """For every pool sentence, the ``TOPIC_SENTENCES`` nearest it (itself
+    first): cosine of shared content words weighted by rarity, then nearness
+    in the pool (the sentences of one bundled article stand together)."""
+    n = len(tokens)
+    docs = [
+        sorted({w for w, f in toks if f in TOPIC_TAGS and _HAN_WORD_RE.match(w)}) for toks in tokens
+    ]
+    df = Counter(w for d in docs for w in d)
+    idf = {w: math.log(n / c) for w, c in df.items() if 1 < c <= max(2, TOPIC_COMMON * n)}
+    postings: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        for w in d:
+            if w in idf:
+                postings.setdefault(w, []).append(i)
+    norm = [math.sqrt(sum(idf[w] ** 2 for w in d if w in idf)) or 1.0 for d in docs]
+    near = []
+    for i, d in enumerate(docs):
+        score: dict[int, float] = {}
+        for w in d:
+            for j in postings.get(w, ()):
+                if j != i:
+                    score[j] = score.get(j, 0.0) + idf[w] ** 2
+        for j in range(max(0, i - 3), min(n, i + 4)):  # its neighbours in the pool
+            if j != i:
+                score[j] = score.get(j, 0.0) + 0.5 * norm[i] * norm[j] / (1 + abs(i - j))
+        ranked = sorted(score, key=lambda j: (-score[j] / (norm[i] * norm[j]), abs(i - j), j))
+        near.append([i, *ranked[: TOPIC_SENTENCES - 1]])
+    return near
 
 
 def word_pool(sentences: list[str]) -> Pool:
@@ -538,6 +632,7 @@ class Article:
     layout: str = "classic"  # one of LAYOUTS
     dateline: str | None = None  # a wire or house lead (新华社长春4月19日电) replacing 本报…讯
     photographers: list[str] = field(default_factory=list)  # captions: who took the photo
+    topic: Topic | None = field(default=None, repr=False)  # version 4: what it is about
 
     def chars(self) -> int:
         return len(self.intro) + sum(len(t) for _k, t in self.body)
@@ -599,6 +694,17 @@ class Generator:
         self.sentences = sentences
         self.phrases = phrases
         self.pool = word_pool(sentences)
+        # version 4: every article keeps to a topic (not in version 2 mode)
+        self.topics = bool(self.layouts)
+        if self.topics and not self.pool.near:
+            self.pool.near = topic_neighbours(self.pool.tokens)
+            phrase_set = set(phrases)
+            self.pool.phrases_of = [
+                [x for x in _PHRASE_SPLIT_RE.split(s) if x in phrase_set] for s in sentences
+            ]
+            self.pool.prefecture = load_prefectures()
+        self.last_topic: Topic | None = None
+        self.recent_title_phrases: dict[str, None] = {}  # in the titles of recent articles
         self.titles: set[str] = set()
         rng = self.rng
         names: list[str] = []
@@ -620,7 +726,35 @@ class Generator:
 
     # ------------------------------------------------------------------ articles
 
-    def _numbers(self, s: str, year_shift: int, city: str) -> str:
+    def _topic(self, city: str) -> Topic:
+        """A topic for a new article in ``city``, another than the last article's."""
+        rng, pool = self.rng, self.pool
+        last = set(self.last_topic.sentences) if self.last_topic else set()
+        for _ in range(10):
+            anchor = rng.randrange(len(self.sentences))
+            near = pool.near[anchor]
+            if len(last.intersection(near)) <= TOPIC_OVERLAP:
+                break
+        phrases = list(dict.fromkeys(x for k in near for x in pool.phrases_of[k]))
+        prefecture, members = pool.prefecture[city]
+        places = [CITIES[city]]
+        if prefecture != CITIES[city]:
+            places.append(prefecture)
+        places += rng.sample(members, min(TOPIC_PLACES, len(members)))
+        topic = Topic(anchor, list(near), phrases, places)
+        self.last_topic = topic
+        return topic
+
+    def _topic_start(self, topic: Topic) -> int:
+        """Where the next run of sentences starts: mostly a topic sentence not yet printed."""
+        rng = self.rng
+        if rng.random() < TOPIC_SHARE:
+            free = [k for k in topic.sentences if k not in topic.used]
+            if free:
+                return rng.choice(free)
+        return rng.randrange(len(self.sentences))
+
+    def _numbers(self, s: str, year_shift: int, city: str, topic: Topic | None = None) -> str:
         """Shift years, change some numbers and place names of a pool sentence."""
         rng = self.rng
 
@@ -641,17 +775,25 @@ class Generator:
 
         if year_shift:
             s = _YEAR_RE.sub(year, s)
-        if rng.random() < 0.5:
+        if topic is not None:  # the article's city throughout
+            s = _CITY_RE.sub(city, s)
+        elif rng.random() < 0.5:
             s = _CITY_RE.sub(city, s, count=1)
         return _NUMBER_RE.sub(number, s)
 
-    def _words(self, k: int) -> str:
-        """Pool sentence ``k`` with some of its words swapped (see ``REWRITE_RATES``)."""
+    def _words(self, k: int, topic: Topic | None = None) -> str:
+        """Pool sentence ``k`` with some of its words swapped (see ``REWRITE_RATES``);
+        with a topic, each word is swapped or kept once for the whole article."""
         rng, pool = self.rng, self.pool
         out = []
         for w, f in pool.tokens[k]:
             rate = REWRITE_RATES.get(f)
-            if rate and rng.random() < rate and _HAN_WORD_RE.match(w):
+            if topic is not None and rate:  # swapped or kept, the same way throughout
+                if w not in topic.words:
+                    swap = rng.random() < rate and _HAN_WORD_RE.match(w)
+                    topic.words[w] = self._topic_word(topic, w, f) if swap else w
+                w = topic.words[w]
+            elif rate and rng.random() < rate and _HAN_WORD_RE.match(w):
                 if f == "ns":
                     w = rng.choice(pool.places)
                 else:
@@ -659,17 +801,30 @@ class Generator:
             out.append(w)
         return "".join(out)
 
-    def _rewrite(self, k: int) -> str:
-        """Pool sentence ``k`` rewritten: words swapped, a clause or two taken
-        from another sentence, enumerations reordered."""
+    def _topic_word(self, topic: Topic, w: str, f: str) -> str:
+        """What word ``w`` (tag ``f``) becomes throughout the article of
+        ``topic``: one of its places, or a word of the same tag and length."""
         rng = self.rng
-        s = self._words(k)
+        if f == "ns":
+            return rng.choice(topic.places)
+        return rng.choice(self.pool.words.get((f, len(w))) or (w,))
+
+    def _rewrite(self, k: int, topic: Topic | None = None) -> str:
+        """Pool sentence ``k`` rewritten: words swapped, a clause or two taken
+        from another sentence (of the topic), enumerations reordered."""
+        rng = self.rng
+        s = self._words(k, topic)
         clauses = _CLAUSE_RE.findall(s)
         if len(clauses) > 1:
             end = s[len("".join(clauses)) :]  # 。 ! ? and a closing quote
             for i in range(1, len(clauses) - 1):
                 if rng.random() < CLAUSE_SWAP:
-                    other = _CLAUSE_RE.findall(self._words(rng.randrange(len(self.sentences))))
+                    j = (
+                        rng.choice(topic.sentences)
+                        if topic is not None
+                        else rng.randrange(len(self.sentences))
+                    )
+                    other = _CLAUSE_RE.findall(self._words(j, topic))
                     middle = [c for c in other[1:-1] if c.count("“") == c.count("”")]
                     if middle and clauses[i].count("“") == clauses[i].count("”"):
                         c = rng.choice(middle)
@@ -686,10 +841,15 @@ class Generator:
             items[1:-1] = inner
         return "、".join(items)
 
-    def _title(self, city: str) -> str:
-        rng, ph = self.rng, self.phrases
+    def _title(self, city: str, topic: Topic | None = None) -> str:
+        rng = self.rng
+        ph = self.phrases
         cf = CITIES[city]
-        for _ in range(20):
+        for attempt in range(20):
+            if topic is not None:  # mostly the topic's words, as a real headline
+                fresh = self._fresh_phrases(topic)
+                own = attempt < 10 and len(fresh) >= 5 and rng.random() < TOPIC_PHRASES
+                ph = fresh if own else self.phrases
             form = rng.random()
             if form < 0.3:
                 t = rng.choice(ph) + " " + rng.choice(ph)
@@ -703,10 +863,26 @@ class Generator:
                 t = a if len(a) >= 9 else a + rng.choice(ph)
             if t not in self.titles and len(t) <= 30:
                 self.titles.add(t)
+                self._title_used(t, topic)
                 return t
         t = f"{cf}{rng.choice(ph)}（{len(self.titles)}）"
         self.titles.add(t)
         return t
+
+    def _fresh_phrases(self, topic: Topic) -> list[str]:
+        """The topic's phrases that no recent title used: two headlines of a
+        page never share a phrase (one would read as the other's copy)."""
+        return [x for x in topic.phrases if x not in self.recent_title_phrases]
+
+    def _title_used(self, title: str, topic: Topic | None) -> None:
+        """Remember the topic phrases a title used (the last ``TITLE_RECENT``)."""
+        if topic is None:
+            return
+        for x in topic.phrases:
+            if x in title:
+                self.recent_title_phrases[x] = None
+        while len(self.recent_title_phrases) > TITLE_RECENT:
+            del self.recent_title_phrases[next(iter(self.recent_title_phrases))]
 
     def new_article(
         self,
@@ -719,7 +895,6 @@ class Generator:
         """A planted article; ``layout`` other than classic draws its sentences
         from one stretch of the pool (one subject, as a real article has)."""
         rng = self.rng
-        topic = None if layout == "classic" else rng.randrange(len(self.sentences))
         aid = len(self.articles)
         if kind is None:
             r = rng.random()
@@ -735,6 +910,7 @@ class Generator:
         home = PAPER_HOME[paper]
         city = home if home and rng.random() < 0.6 else rng.choice(CITY_NAMES)
         cf = CITIES[city]
+        topic = self._topic(city) if self.topics and kind != "photo_caption" else None
         event_date = issue_date - timedelta(days=rng.choice((0, 1, 1, 1, 2)))
         shift = event_date.year - 2023
         reporters = [rng.choice(self.names) for _ in range(rng.choice((1, 1, 1, 2, 2, 3)))]
@@ -764,12 +940,11 @@ class Generator:
         want = rng.choice((1, 2, 2, 3, 3, 4))
         since_head = 0
         while total < target:
-            if topic is None:
-                start = rng.randrange(len(sents))
-            else:
-                start = (topic + rng.randrange(-30, 31)) % len(sents)
+            start = rng.randrange(len(sents)) if topic is None else self._topic_start(topic)
             for k in range(start, min(len(sents), start + rng.choice((1, 1, 2, 3, 4)))):
-                s = self._numbers(self._rewrite(k), shift, cf)
+                if topic is not None:
+                    topic.used.add(k)
+                s = self._numbers(self._rewrite(k, topic), shift, cf, topic)
                 para.append(s)
                 para_len += len(s)
                 total += len(s)
@@ -779,9 +954,14 @@ class Generator:
                     want = rng.choice((1, 2, 2, 3, 3, 4))
                     since_head += 1
                     if kind == "long" and since_head >= 4 and rng.random() < 0.35:
-                        head = rng.choice(self.phrases)
-                        if rng.random() < 0.5:
-                            head += "：" + rng.choice(self.phrases)
+                        if topic is None:
+                            head = rng.choice(self.phrases)
+                            if rng.random() < 0.5:
+                                head += "：" + rng.choice(self.phrases)
+                        else:
+                            head = self._phrase(13, topic)
+                            if rng.random() < 0.5:
+                                head += "：" + self._phrase(13, topic)
                         body.append(("h", head))
                         since_head = 0
                 if total >= target:
@@ -808,11 +988,11 @@ class Generator:
                 else rng.choice(self.phrases)
             )
         art = Article(
-            aid, kind, self._title(city), subtitle, paper, issue_date, event_date, date_form,
+            aid, kind, self._title(city, topic), subtitle, paper, issue_date, event_date, date_form,
             city, reporters, label, rng.choice(self.names) if rng.random() < 0.08 else None,
             style, intro, body,
             rng.choice(BANNERS) if rng.random() < 0.05 else None,
-            layout=layout,
+            layout=layout, topic=topic,
         )  # fmt: skip
         self.articles.append(art)
         return art
@@ -860,36 +1040,45 @@ class Generator:
 
     # ------------------------------------------------------------------ layout classes
 
-    def _fresh_title(self, make) -> str:
+    def _fresh_title(self, make, topic: Topic | None = None) -> str:
         """A title from ``make()`` that no other article has (numbered at worst)."""
         for _ in range(20):
             t = make()
             if t not in self.titles:
                 self.titles.add(t)
+                self._title_used(t, topic)
                 return t
         t = f"{make()}（{len(self.titles)}）"
         self.titles.add(t)
         return t
 
-    def _phrase(self, longest: int = 13) -> str:
-        """A headline phrase of the pool of at most ``longest`` characters."""
+    def _phrase(self, longest: int = 13, topic: Topic | None = None, title: bool = False) -> str:
+        """A headline phrase of the pool of at most ``longest`` characters
+        (mostly one of the topic's, given one; for a ``title``, one that no
+        recent title used)."""
         rng = self.rng
+        phrases = self.phrases
+        own = self._fresh_phrases(topic) if topic is not None and title else topic and topic.phrases
+        if own and len(own) >= 5 and rng.random() < TOPIC_PHRASES:
+            phrases = own
         for _ in range(10):
-            p = rng.choice(self.phrases)
+            p = rng.choice(phrases)
             if len(p) <= longest:
                 return p
         return p[:longest]
 
     def _stretch(self, art: Article, count: int) -> str:
         """``count`` rewritten pool sentences near the article's subject."""
-        rng = self.rng
-        base = rng.randrange(len(self.sentences))
+        rng, topic = self.rng, art.topic
+        base = rng.randrange(len(self.sentences)) if topic is None else self._topic_start(topic)
         shift = art.event_date.year - 2023
         cf = CITIES[art.city]
         out = []
         for i in range(count):
             k = (base + i) % len(self.sentences)
-            out.append(self._numbers(self._rewrite(k), shift, cf))
+            if topic is not None:
+                topic.used.add(k)
+            out.append(self._numbers(self._rewrite(k, topic), shift, cf, topic))
         return "".join(out)
 
     def dateline_article(self, paper: str, issue_date: date) -> Article:
@@ -936,14 +1125,14 @@ class Generator:
         for text in paras[1:]:
             if gap == 0:
                 if rng.random() < 0.5:
-                    head = self._phrase(8) + " " + self._phrase(8)
+                    head = self._phrase(8, art.topic) + " " + self._phrase(8, art.topic)
                 else:
-                    head = self._phrase(12)
+                    head = self._phrase(12, art.topic)
                 if head_kind == "hn":
                     head = FEATURE_NUMBERS[heads % len(FEATURE_NUMBERS)] + "、" + head
                 body.append((head_kind, head))
                 if head_kind == "h3" and rng.random() < 0.25:  # a head and a subhead
-                    body.append((head_kind, self._phrase(10)))
+                    body.append((head_kind, self._phrase(10, art.topic)))
                 heads += 1
                 gap = rng.randint(2, 3)
                 point = 0
@@ -964,9 +1153,12 @@ class Generator:
         office = rng.choice(QA_OFFICES)
         official = rng.choice(self.names) if rng.random() < 0.4 else None
         who = f"{cf}{org}{office}"
-        topic = self._phrase(10)
+        topic = self._phrase(10, art.topic)
         art.title = self._fresh_title(
-            lambda: rng.choice(QA_HEADS).format(who=who, topic=self._phrase(10))
+            lambda: rng.choice(QA_HEADS).format(
+                who=who, topic=self._phrase(10, art.topic, title=True)
+            ),
+            art.topic,
         )
         art.subtitle = art.banner = art.trainee = None
         intro = rng.choice(QA_INTROS).format(
@@ -978,7 +1170,7 @@ class Generator:
             if rng.random() < 0.2:
                 q = rng.choice(QA_SHORT_QUESTIONS)
             else:
-                q = rng.choice(QA_QUESTIONS).format(p=self._phrase(10))
+                q = rng.choice(QA_QUESTIONS).format(p=self._phrase(10, art.topic))
             body.append(("p", "记者：" + q))
             body.append(("p", answer + self._stretch(art, rng.randint(1, 3))))
             if rng.random() < 0.25:
@@ -996,7 +1188,11 @@ class Generator:
         for _ in range(count):
             art = self.new_article(paper, issue_date, "brief", "none", "briefs")
             art.title = self._fresh_title(
-                lambda a=art: (CITIES[a.city] if rng.random() < 0.5 else "") + self._phrase(9)
+                lambda a=art: (
+                    (CITIES[a.city] if rng.random() < 0.5 else "")
+                    + self._phrase(9, a.topic, title=True)
+                ),
+                art.topic,
             )
             art.subtitle = art.banner = art.trainee = None
             body, total = [], 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score the pipeline on a synthetic corpus against its ground truth.
 
-    python bench/truth.py CORPUS [--export FILE.jsonl] [--show K] [--json OUT]
+    python bench/truth.py CORPUS [--export FILE.jsonl] [--show K] [--json OUT] [--subjects]
 
 ``CORPUS`` is a folder written by ``bench/make_corpus.py``; its
 ``MANIFEST.json`` says where every planted article was placed (file, role and
@@ -31,6 +31,10 @@ also covers the second copy; its title is *right* when it is the planted one
 up to punctuation and a character or two the cleaner repaired (the headline
 phrases come from OCR'd pages). Prints a summary (and up to K examples of each
 kind of miss); ``--json`` writes the numbers.
+
+``--subjects`` also prints how alike the halves of a planted article are and
+how alike neighbour articles are (``subject_similarity``: the splitter's
+subject-change cue, TF-IDF cosine of character pairs).
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import math
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -179,6 +185,154 @@ def shingle_stats(fragments: list) -> dict:
         "indexed_share_p10": round(shares[len(shares) // 10], 3) if shares else 0,
         "indexed_share_p50": round(shares[len(shares) // 2], 3) if shares else 0,
     }
+
+
+# The subject-change cue as generator/split.py weighed it at a20496a (TF-IDF
+# cosine of character pairs, document frequency over the page's paragraphs),
+# kept here so that the measure of the corpus does not move with the splitter.
+_HAN_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+SUBJECT_NEW, SUBJECT_SAME = 0.025, 0.045  # split.py's thresholds at a20496a
+
+
+def _bigrams(text: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for run in _HAN_RUN_RE.findall(text):
+        counts.update(run[k : k + 2] for k in range(len(run) - 1))
+    return counts
+
+
+def page_idf(paragraphs: list[str]) -> dict[str, float]:
+    """Inverse paragraph frequency of each character pair on a page."""
+    df: Counter[str] = Counter()
+    for text in paragraphs:
+        df.update(_bigrams(text).keys())
+    n = len(paragraphs) + 1
+    return {b: math.log(n / c) + 0.1 for b, c in df.items()}
+
+
+def similarity(a: str, b: str, idf: dict[str, float]) -> float:
+    """TF-IDF cosine of two texts' character pairs (split._similarity at a20496a)."""
+    va, vb = _bigrams(a), _bigrams(b)
+    if not va or not vb:
+        return 0.0
+    dot = sum(c * vb[k] * idf.get(k, 1.0) ** 2 for k, c in va.items() if k in vb)
+    na = math.sqrt(sum((c * idf.get(k, 1.0)) ** 2 for k, c in va.items()))
+    nb = math.sqrt(sum((c * idf.get(k, 1.0)) ** 2 for k, c in vb.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def subject_similarity(corpus: Path, manifest: dict) -> dict:
+    """The subject-change cue of the splitter on the planted articles.
+
+    Per planted article (its first ``full`` placement, the headline line left
+    out), with ``similarity`` and the page's ``page_idf`` (over the page's
+    non-empty lines): *within*, its first half against its second half (by
+    characters, whole lines; articles of two lines or more); *between*, the
+    whole article against the next placement on its page. On real pages a new
+    article shares almost nothing with the one above it, while the text under
+    a section head goes on with its article's subject.
+    """
+    texts: dict[str, list[str]] = {}
+    idfs: dict[str, dict[str, float]] = {}
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for art in manifest["articles"]:
+        for p in art["placed"]:
+            spans[p["file"]].append(tuple(p["lines"]))
+
+    def body(file: str, first: int, last: int) -> list[str]:
+        """The non-empty lines after a placement's first (headline) line."""
+        if file not in texts:
+            raw = (corpus / file).read_text(encoding="utf-8").replace("\r\n", "\n")
+            texts[file] = [line.strip().lstrip("#").strip() for line in raw.split("\n")]
+            idfs[file] = page_idf([t for t in texts[file] if t])
+        return [t for t in texts[file][first:last] if t]
+
+    within: list[float] = []
+    between: list[float] = []
+    # as the splitter sees a headline: up to 6 paragraphs above it against up
+    # to 3 below (inside an article: at its middle paragraph)
+    within_cut: list[float] = []
+    between_cut: list[float] = []
+    for art in manifest["articles"]:
+        full = [p for p in art["placed"] if p["role"] == "full"]
+        if not full:
+            continue
+        p = full[0]
+        first, last = p["lines"]
+        paras = body(p["file"], first, last)
+        if not paras:
+            continue
+        idf = idfs[p["file"]]
+        if len(paras) >= 2:
+            half = sum(map(len, paras)) / 2
+            k, done = 0, 0
+            while k < len(paras) - 1 and done + len(paras[k]) <= half:
+                done += len(paras[k])
+                k += 1
+            k = max(k, 1)
+            within.append(similarity(" ".join(paras[:k]), " ".join(paras[k:]), idf))
+            if len(paras) >= 4:
+                m = len(paras) // 2
+                cut = similarity(
+                    " ".join(paras[max(0, m - 6) : m]), " ".join(paras[m : m + 3]), idf
+                )
+                within_cut.append(cut)
+        nxt = [s for s in sorted(spans[p["file"]]) if s[0] > last]
+        if nxt:
+            other = body(p["file"], nxt[0][0], nxt[0][1])
+            if other:
+                between.append(similarity(" ".join(paras), " ".join(other), idf))
+                cut = similarity(" ".join(paras[-6:]), " ".join(other[:3]), idf)
+                between_cut.append(cut)
+
+    def dist(xs: list[float]) -> dict:
+        xs = sorted(xs)
+        if not xs:
+            return {"n": 0}
+        q = {
+            f"p{k}": round(xs[min(len(xs) - 1, len(xs) * k // 100)], 3)
+            for k in (10, 25, 50, 75, 90)
+        }
+        return {
+            "n": len(xs),
+            "mean": round(sum(xs) / len(xs), 3),
+            **q,
+            "below_subject_new": round(sum(x < SUBJECT_NEW for x in xs) / len(xs), 3),
+            "at_subject_same": round(sum(x >= SUBJECT_SAME for x in xs) / len(xs), 3),
+        }
+
+    return {
+        "subject_new": SUBJECT_NEW,
+        "subject_same": SUBJECT_SAME,
+        "within": dist(within),
+        "between": dist(between),
+        "within_at_headline": dist(within_cut),
+        "between_at_headline": dist(between_cut),
+    }
+
+
+def subject_lines(sims: dict) -> list[str]:
+    """The two distributions of ``subject_similarity`` as printed lines."""
+    out = [
+        f"subject similarity (TF-IDF of character pairs; new below {sims['subject_new']}, "
+        f"same from {sims['subject_same']}):"
+    ]
+    for name, label in (
+        ("within", "first vs second half"),
+        ("between", "article vs next"),
+        ("within_at_headline", "6 above vs 3 below"),
+        ("between_at_headline", "6 last vs 3 of next"),
+    ):
+        d = sims[name]
+        if not d["n"]:
+            continue
+        out.append(
+            f"  {label:21s} n {d['n']:5d}  mean {d['mean']:.3f}  "
+            + "  ".join(f"{k} {d[k]:.3f}" for k in ("p10", "p25", "p50", "p75", "p90"))
+            + f"  below new {100 * d['below_subject_new']:.0f} %"
+            + f"  same {100 * d['at_subject_same']:.0f} %"
+        )
+    return out
 
 
 META_FIELDS = ("paper", "page", "date", "date_precision", "reporters", "photographers", "kind")
@@ -595,6 +749,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write the numbers here")
     ap.add_argument("--shingles", action="store_true", help="count 4-grams over merge.MAX_POSTINGS")
     ap.add_argument(
+        "--subjects",
+        action="store_true",
+        help="also the subject-change cue: similarity within an article and to the next one",
+    )
+    ap.add_argument(
         "--project",
         type=Path,
         default=ROOT,
@@ -603,6 +762,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     manifest, placements = load_truth(args.corpus)
     out: dict = {"corpus": str(args.corpus), "manifest_counts": manifest["counts"]}
+    if args.subjects:
+        out["subjects"] = subject_similarity(args.corpus, manifest)
+        for line in subject_lines(out["subjects"]):
+            print(line)
     if args.export:
         merged = export_units(args.export)
     else:

@@ -141,8 +141,11 @@ def test_bylines_and_datelines(corpus):
     datelines = len(DATELINE_RE.findall(text))
     end_bylines = len(END_BYLINE_RE.findall(text))
     under = len(UNDER_BYLINE_RE.findall(text))
-    assert 0.2 * N <= datelines <= 0.5 * N
-    assert 0.3 * N <= end_bylines <= 0.6 * N
+    # one convention per issue (a coin each): at N = 200 the count follows a
+    # few dozen draws (seeds 6-17 of version 4: 36-115 datelines; seed 1:
+    # 24 datelines, 131 end bylines)
+    assert 0.1 * N <= datelines <= 0.6 * N
+    assert 0.3 * N <= end_bylines <= 0.7 * N
     assert 0.05 * N <= under <= 0.25 * N
     glued = re.findall(
         r"[。”\"] ?[\u4e00-\u9fff]{2,6}(?:全媒体|融媒体)?记者 [\u4e00-\u9fff]{2,3}", text
@@ -303,7 +306,7 @@ def test_every_layout_class_is_planted(corpus):
     # a meaningful share of pages and articles, the bundled layouts still most
     assert 0.3 <= counts["pages_with_new_layout"] / counts["files"] <= 0.7
     classic_only = sum(1 for a in manifest["articles"] if a["layouts"] == ["classic"])
-    assert 0.55 * N <= classic_only <= 0.9 * N
+    assert 0.5 * N <= classic_only <= 0.9 * N  # seed 1, version 4: 110
     pages_by_file = {pg["file"]: pg for pg in manifest["pages"]}
     assert set(pages_by_file) == {f"p{i:06d}.txt" for i in range(counts["files"])}
     for art, placed in _placements(manifest):
@@ -368,7 +371,8 @@ def test_bare_articles(corpus):
         text = "\n".join(lines[a - 1 : b])
         assert art["reporters"] == [] and art["byline_style"] == "none"
         assert not DATELINE_RE.search(text) and not END_BYLINE_RE.search(text)
-        assert "记者" not in lines[b - 1]
+        last = lines[b - 1].strip()
+        assert not mc._BYLINE_LINE_RE.match(last) and not mc._BYLINE_TAIL_RE.search(last)
         seen += 1
     assert seen >= 2
 
@@ -417,7 +421,9 @@ def test_briefs_columns(corpus):
         elif art["byline_style"] == "inline":
             assert f"记者 {art['reporters'][0]}" in text
         else:
-            assert art["reporters"] == [] and "记者" not in lines[b - 1]
+            last = lines[b - 1].strip()  # prose may say 告诉记者; no byline
+            assert art["reporters"] == [] and not mc._BYLINE_LINE_RE.match(last)
+            assert not mc._BYLINE_TAIL_RE.search(last) and not re.search("记者 ?[:：]", last)
     assert colon
     # every column opens with a banner line right above its first item
     firsts = 0
@@ -682,3 +688,40 @@ def test_truth_expectations_follow_the_evidence():
     caption = dict(on_b, kind="photo_caption", reporters=[], photographers=["王伟"])
     assert truth.expected_reporters(caption) == []
     assert truth.expected_photographers(caption) == ["王伟"]
+
+
+def test_articles_keep_to_their_subject(corpus):
+    """Version 4: an article's halves share more words than it shares with the
+    next article on its page (TF-IDF cosine of character pairs, as the
+    splitter's subject-change cue weighs them), on average and at a headline."""
+    outdir, manifest, _pages_ = corpus
+    sims = truth.subject_similarity(outdir, manifest)
+    assert sims["within"]["n"] >= N // 2 and sims["between"]["n"] >= N // 2
+    assert sims["within"]["mean"] > 1.5 * sims["between"]["mean"]
+    assert sims["within_at_headline"]["mean"] > 2 * sims["between_at_headline"]["mean"]
+    assert sims["within"]["p50"] > sims["between"]["p50"]
+
+
+def test_an_article_keeps_its_places():
+    """Place names swapped into an article are its city's and its prefecture's."""
+    gen = mc.Generator(60, 3, *mc.load_pool(mc.DEFAULT_CORPUS))
+    gen.build()
+    tags: dict[str, set[str]] = {}
+    for toks in gen.pool.tokens:
+        for w, f in toks:
+            tags.setdefault(w, set()).add(f)
+    checked = 0
+    for art in gen.articles:
+        if art.topic is None:
+            continue
+        assert art.topic.places[0] == mc.CITIES[art.city]
+        places = {
+            new for old, new in art.topic.words.items() if tags.get(old) == {"ns"} and new != old
+        }
+        assert places <= set(art.topic.places)
+        checked += bool(places)
+    assert checked >= 10
+    # version 2 mode (--layouts classic) has no topics
+    v2 = mc.Generator(20, 3, *mc.load_pool(mc.DEFAULT_CORPUS), layouts=("classic",))
+    v2.build()
+    assert all(a.topic is None for a in v2.articles)
