@@ -500,4 +500,3 @@ def join_broken(paragraphs: list[str]) -> tuple[list[str], list[tuple[int, int]]
         else:
             out.append(para)
     return out, joins
-

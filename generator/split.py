@@ -204,19 +204,24 @@ def classify(page: RawPage) -> list[Item]:
         gap = 0
     items = [i for i in items if i.text]
     for k, item in enumerate(items[:-1]):
-        if item.kind == "prose" and _titles_next(item.text, items[k + 1]):
+        if item.kind == "prose" and _titles_next(item.text, items[k + 1 : k + 3]):
             items[k] = replace(item, kind="heading")
     return items
 
 
-def _titles_next(text: str, nxt: Item) -> bool:
+def _titles_next(text: str, below: list[Item]) -> bool:
     """A short line with a question or exclamation mark (怎么干？——…答记者问) is a
-    headline when a byline or a dateline stands right under it."""
+    headline when a dateline stands right under it, or a byline with the body
+    under that (a closing byline has no body under it: a question ending an
+    article stays its last paragraph)."""
     if len(text) > MAX_HEADING_CHARS or re.search("[。；;]|[：:，,]$", text):
         return False
     if not re.search("[？?！!]", text):
         return False
-    return nxt.kind == "byline" or (nxt.kind == "prose" and dateline_match(nxt.text) is not None)
+    nxt = below[0]
+    if nxt.kind == "prose":
+        return dateline_match(nxt.text) is not None
+    return nxt.kind == "byline" and len(below) > 1 and below[1].kind == "prose"
 
 
 def _is_byline(text: str) -> bool:

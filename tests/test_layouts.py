@@ -186,3 +186,11 @@ def test_check_explain_command_prints_each_file_and_refuses_a_missing_one(tmp_pa
     assert run.returncode == 1
     assert "简讯栏内的短标题" in run.stdout and "切分结果：3篇" in run.stdout
     assert run.stderr.count("missing.txt") == 1 and "Traceback" not in run.stderr
+
+
+def test_a_question_ending_an_article_stays_its_last_paragraph() -> None:
+    text = "## 老街改造听民声\n\n社区召开居民议事会，商量老街改造的方案。\n\n老街的明天会更好吗？\n\n吉林日报记者 韩雪\n\n## 下一篇标题\n\n正文第一段。"
+    page, _ = read_page_bytes("q.txt", text.encode(), PageMeta())
+    first, second = split.split_page(clean.clean_page(page))
+    assert first.title == "老街改造听民声" and first.paragraphs[-1] == "老街的明天会更好吗？"
+    assert first.byline == "吉林日报记者 韩雪" and second.title == "下一篇标题"
