@@ -1,19 +1,21 @@
 """Split stage: cut cleaned pages into article fragments.
 
 Pure functions. A page is read as a sequence of items (headline, prose,
-byline, photo credit) and cut where the layout of Chinese newspapers puts a
-boundary:
+byline, photo credit, page furniture). Furniture (page headers, dated weekday
+lines, section names, page numbers; ``furniture.py``) becomes page metadata,
+never text. Then, for every headline while an article is open:
 
-* an end byline (``吉林日报记者 邱国强``) closes an article;
-* a headline block followed by a dateline (``本报2月7日讯``), a byline under
-  the title, or a jump marker (``(上接第一版)``) opens one;
-* a headline after a closed article, or after a ``(下转第三版)`` marker, opens one;
-* a sidebar head (``……简历``) opens a profile;
-* a photo credit (``本报记者 潘硕 摄``) closes a caption.
+* sure cues decide alone: a closing byline or photo credit, ``(下转第三版)``,
+  a dateline (``本报2月7日讯``), byline or ``(上接第一版)`` under the headline,
+  a sidebar head (``……简历``), a short title inside a briefs column;
+* otherwise the evidence is weighed (``WEIGHTS``: subtitle, banner, picture
+  gap, Markdown level, numbering, form, news lead, the article having only its
+  lead, parallel heads, the change of subject) and the headline opens a new
+  article from ``NEW_ARTICLE_AT`` on, else it is a section head.
 
-Any other headline inside an article is a section head. Column banners and
-page headers become metadata, never body text. Every decision is noted on
-the article (``notes``) so ``check`` and the page can show it.
+A photo credit (``本报记者 潘硕 摄``) closes only its caption. Every decision is
+a ``Decision`` with its evidence: ``explain_page`` returns them (``check
+--explain``) and each article's ``notes`` hold its own, for its page.
 """
 
 from __future__ import annotations
