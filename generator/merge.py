@@ -519,7 +519,7 @@ def join_continuations(articles: list[Article], report: MergeReport) -> list[Art
                 continue
             if head.meta.date and tail.meta.date and head.meta.date != tail.meta.date:
                 continue
-            if tail.meta.page and page_number(head.continued_to) != page_number(tail.meta.page):
+            if tail.meta.page and not same_page(head.continued_to, tail.meta.page):
                 continue
             ht, tt = _norm_title(head.title), _norm_title(tail.title)
             if not tt or not (tt == ht or (len(tt) >= 4 and tt in ht)):
@@ -532,6 +532,24 @@ def join_continuations(articles: list[Article], report: MergeReport) -> list[Art
 
 
 _NUMERALS = {c: i for i, c in enumerate("〇一二三四五六七八九", start=0)}
+_SECTION_PAGE_RE = re.compile(r"^([A-Za-z])0*(\d+)$")
+
+
+def same_page(marker: str | None, label: str | None) -> bool:
+    """Whether a jump marker's page (第三版, A03) names a page labelled ``label``.
+
+    An evening paper's A03 is its third page: a marker without the section
+    letter (下转第三版) names it too; two different letters never match.
+    """
+    a, b = page_number(marker), page_number(label)
+    if a == b:
+        return True
+    ma, mb = _SECTION_PAGE_RE.match(a), _SECTION_PAGE_RE.match(b)
+    if ma and mb:
+        return ma.group(1).upper() == mb.group(1).upper() and ma.group(2) == mb.group(2)
+    if ma or mb:
+        return (ma or mb).group(2) == (b if ma else a)
+    return False
 
 
 def page_number(label: str | None) -> str:

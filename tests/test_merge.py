@@ -225,3 +225,11 @@ def test_shingle_codes_are_exactly_the_four_character_strings(texts: list[str]) 
     first, second, count = _candidate_pairs(owners, codes, len(texts))
     got = dict(zip(zip(first.tolist(), second.tolist(), strict=True), count.tolist(), strict=True))
     assert got == dict(shared)
+
+
+def test_a_jump_marker_names_an_evening_papers_lettered_page() -> None:
+    from generator.merge import same_page
+
+    assert same_page("第三版", "A03") and same_page("第A03版", "A03") and same_page("A3", "A03")
+    assert same_page("第三版", "3") and not same_page("第三版", "A04")
+    assert not same_page("B03", "A03") and not same_page("第3版", "2")
