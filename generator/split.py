@@ -132,7 +132,8 @@ WEIGHTS: dict[str, float] = {
     "place_kicker": 1.0,  # opens with a place and a colon (安图：…): a regional story
     "colon_theme": -1.0,  # a theme and a colon (群众的获得感：…): a long article's section
     "quoted": -1.0,  # a quotation as the whole head (“令人惊叹的…”): a feature's section
-    "md_deeper": -3.0,  # a deeper Markdown level than the article's title
+    "md_deeper": -3.0,  # a subhead level (### or deeper) below the article's title
+    "md_below": -1.0,  # ## under a # title: dumps mix the two levels for titles
     "md_same": 1.0,  # the same (or a higher) Markdown level as the article's title
     "numbered": -3.0,  # 一、 （二） 第三 关键词： …: a numbered section
     "run_in": -2.0,  # ends in a dash (加快推动经济恢复——): it leads into its text
@@ -526,8 +527,10 @@ def _decide(
         add("picture_gap", f"标题前空{first.gap}行（图片位置）")
     level, own = min((h.level for h in heads), default=0), current.title_level()
     if level and own:
-        if level > own:
+        if level > own and level >= 3:
             add("md_deeper", f"标题级别（{'#' * level}）低于本文标题（{'#' * own}）")
+        elif level > own:
+            add("md_below", f"二级标题在一级标题的文章下（{'#' * level}）")
         else:
             add("md_same", f"标题级别（{'#' * level}）与本文标题相同或更高")
     elif level and not own and level >= 3:
