@@ -352,8 +352,10 @@ def decode(data: bytes) -> tuple[str | None, str, str | None]:
 
     Returns ``(text, encoding, problem)``; ``text`` is None when the bytes are
     not text. UTF-8 (with or without BOM) and UTF-16 with a BOM are taken as
-    they are; anything else is detected, GB18030 (a superset of GBK/GB2312)
-    first, then Big5.
+    they are; a file whose lines mix UTF-8 and a legacy encoding is decoded
+    line by line (``_decode_mixed``: its encoding ``utf-8+gb18030``, one
+    warning naming the lines); anything else is detected, GB18030 (a superset
+    of GBK/GB2312) first, then Big5, then charset-normalizer's guess.
     """
     if data.startswith(_BINARY_SIGNATURES):
         return None, "", "binary file (image, PDF or archive), not text"
@@ -376,6 +378,10 @@ def decode(data: bytes) -> tuple[str | None, str, str | None]:
         dropped = len(data) - utf8_error.start
         message = f"file ends inside a UTF-8 character; dropped {dropped} trailing byte(s)"
         return _newlines(text), "utf-8", message
+    nul_share = data.count(0) / len(data)
+    mixed = _decode_mixed(data) if nul_share <= 0.1 else None
+    if mixed is not None:
+        return mixed
     mostly = _mostly_utf8(data)
     if mostly is not None:
         text, bad = mostly
@@ -385,21 +391,172 @@ def decode(data: bytes) -> tuple[str | None, str, str | None]:
             f"the first at byte {utf8_error.start} (line {line})"
         )
         return _newlines(text), "utf-8", message
-    nul_share = data.count(0) / len(data)
     if nul_share > 0.1:
         return None, "", "binary file (many NUL bytes), not text"
+    found = _decode_chinese(data)
+    if found is not None:
+        text, encoding = found
+        return _newlines(text), encoding, f"decoded as {_label(encoding)} (not UTF-8)"
+    message = f"not UTF-8 (bad byte at offset {utf8_error.start}) and not GB18030 or Big5 text"
+    return None, "", message
+
+
+def _decode_chinese(data: bytes) -> tuple[str, str] | None:
+    """``(text, encoding)`` of Chinese text in a legacy encoding, else None:
+    GB18030 (a superset of GBK/GB2312), then Big5, then charset-normalizer's
+    best guess; whichever decodes every byte into text that looks Chinese."""
     for encoding in ("gb18030", "big5"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         if _looks_like_chinese(text):
-            return _newlines(text), encoding, f"decoded as {encoding.upper()} (not UTF-8)"
+            return text, encoding
     best = from_bytes(data).best()
     if best is not None and _looks_like_chinese(str(best)):
-        return _newlines(str(best)), best.encoding, f"decoded as {best.encoding} (not UTF-8)"
-    message = f"not UTF-8 (bad byte at offset {utf8_error.start}) and not GB18030 or Big5 text"
-    return None, "", message
+        return str(best), best.encoding
+    return None
+
+
+def _label(encoding: str) -> str:
+    """How a warning names an encoding: ``GB18030``, ``BIG5``, or as
+    charset-normalizer spells it."""
+    return encoding.upper() if encoding in ("gb18030", "big5") else encoding
+
+
+# Non-ASCII characters other than those of Chinese text (CJK punctuation and
+# ideographs with Extension A, full-width forms, the general punctuation of
+# quotes and dashes). A line of a legacy encoding that happens to be valid
+# UTF-8 is mostly such characters (Latin, Greek, Cyrillic, Hebrew…).
+_OTHER_WIDE_RE = re.compile(
+    "[^\x00-\x7f\u2010-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+)
+_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+MIXED_SHOWN = 8  # line ranges named in the warning of a mixed file; the rest counted
+
+
+def _decode_mixed(data: bytes) -> tuple[str, str, str] | None:
+    """A file whose lines are in two encodings, decoded line by line:
+    ``(text, "utf-8+ENCODING", warning)``, or None when it is not such a file.
+
+    Lines are cut at CR, LF and CRLF (as ``_newlines`` counts them). A line of
+    Chinese text that is valid UTF-8 stays UTF-8; the other non-ASCII lines
+    are decoded together with one legacy encoding (``_decode_chinese``: GB18030,
+    Big5 or charset-normalizer's guess), then each in it. A line that is
+    UTF-8 damaged by a few stray bytes (more ideographs than bad sequences)
+    keeps its text without them; a line neither encoding reads is dropped
+    (left empty, so line numbers hold). The file is mixed only when it has
+    both UTF-8 Chinese lines and other lines whose encoding is found; a file
+    in one encoding (or UTF-8 with a few stray bytes) is left to ``decode``.
+    The warning names the lines decoded differently from the rest and those
+    that could not be decoded.
+    """
+    lines = data.splitlines(keepends=True)
+    kinds: list[str] = []  # per line: "ascii", "utf-8", "damaged", "other"
+    texts: list[str] = []
+    for raw in lines:
+        if raw.isascii():
+            kinds.append("ascii")
+            texts.append(raw.decode("ascii"))
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            kinds.append("other")
+            texts.append("")
+            continue
+        kinds.append("utf-8" if _is_cjk_text(raw, text) else "other")
+        texts.append(text)  # kept if the legacy encoding cannot read it either
+    if "utf-8" not in kinds:  # the usual case of a file in one legacy encoding
+        return None
+    for i, kind in enumerate(kinds):
+        if kind == "other":
+            replaced = lines[i].decode("utf-8", errors="replace")
+            bad = replaced.count("\ufffd") - lines[i].count("\ufffd".encode())
+            if bad and len(_HAN_RE.findall(replaced)) > bad:
+                kinds[i] = "damaged"
+                texts[i] = replaced.replace("\ufffd", "")
+    if "other" not in kinds:
+        return None
+    other = [i for i, kind in enumerate(kinds) if kind == "other"]
+    encoding = _legacy_encoding([lines[i] for i in other])
+    if encoding is None:
+        return None
+    for i in other:
+        try:
+            texts[i] = lines[i].decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            if texts[i]:  # valid UTF-8 after all, if not of Chinese text
+                kinds[i] = "utf-8"
+            else:
+                kinds[i] = "undecodable"
+                texts[i] = lines[i][len(lines[i].rstrip(b"\r\n")) :].decode("ascii")
+    legacy, utf8 = kinds.count("other"), kinds.count("utf-8")
+    minority = "other" if legacy <= utf8 else "utf-8"
+    names = {"other": _label(encoding), "utf-8": "UTF-8"}
+    majority = "utf-8" if minority == "other" else "other"
+    parts = [
+        f"mixed encodings: {_line_ranges(kinds, minority)} decoded as {names[minority]}, "
+        f"the other lines as {names[majority]}"
+    ]
+    if "damaged" in kinds or "undecodable" in kinds:
+        parts.append(
+            f"{_line_ranges(kinds, 'damaged', 'undecodable')} could not be decoded "
+            "(unreadable bytes dropped)"
+        )
+    return _newlines("".join(texts)), f"utf-8+{encoding}", "; ".join(parts)
+
+
+def _is_cjk_text(raw: bytes, text: str) -> bool:
+    """Whether the non-ASCII characters of a line (``text``, decoded from
+    ``raw``) are mostly those of Chinese text."""
+    wide = len(text) - (len(raw) - len(raw.translate(None, _ASCII)))
+    return wide > 0 and len(_OTHER_WIDE_RE.findall(text)) <= 0.2 * wide
+
+
+def _legacy_encoding(lines: list[bytes]) -> str | None:
+    """The one legacy encoding of the non-UTF-8 lines of a mixed file, or None.
+
+    Tried on all of them together (``_decode_chinese``), then, so that one
+    undecodable line does not hide the encoding of the others, on those that
+    GB18030 or Big5 decode (the one that decodes more lines wins).
+    """
+    found = _decode_chinese(b"".join(lines))
+    if found is not None:
+        return found[1]
+    best: tuple[int, str] | None = None
+    for encoding in ("gb18030", "big5"):
+        decoded = []
+        for raw in lines:
+            try:
+                decoded.append(raw.decode(encoding))
+            except UnicodeDecodeError:
+                continue
+        if decoded and _looks_like_chinese("".join(decoded)):
+            if best is None or len(decoded) > best[0]:
+                best = (len(decoded), encoding)
+    return best[1] if best else None
+
+
+def _line_ranges(kinds: list[str], *wanted: str) -> str:
+    """``line 3`` or ``lines 3–7, 12``: the lines of the ``wanted`` kinds, a range
+    running on across lines of plain ASCII (blank lines between paragraphs)."""
+    ranges: list[list[int]] = []
+    open_range = False
+    for no, kind in enumerate(kinds, start=1):
+        if kind in wanted:
+            if open_range:
+                ranges[-1][1] = no
+            else:
+                ranges.append([no, no])
+                open_range = True
+        elif kind != "ascii":
+            open_range = False
+    shown_ranges = [f"{a}" if a == b else f"{a}–{b}" for a, b in ranges[:MIXED_SHOWN]]
+    if len(ranges) > MIXED_SHOWN:
+        shown_ranges.append(f"{len(ranges) - MIXED_SHOWN} more range(s)")
+    single = len(ranges) == 1 and ranges[0][0] == ranges[0][1]
+    return ("line " if single else "lines ") + ", ".join(shown_ranges)
 
 
 _ASCII = bytes(range(128))

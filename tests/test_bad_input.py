@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -624,6 +625,150 @@ def test_unreadable_page_is_reported(tmp_path, monkeypatch):
         assert corpus.pages == []
         assert_named(corpus.problems, "locked.txt")
         assert "Permission denied" in corpus.problems[0].message
+
+
+# --- a file mixing encodings -----------------------------------------------------
+
+# Two articles of one page, each whole (headline, lead, byline); mixed files put
+# them in different encodings. Lines 1-5 are the first article, 6 is blank,
+# 7-11 the second.
+MIXED_FIRST = _news_page(
+    "查干湖冬捕节开幕 万名游客湖边观渔",
+    "吉林日报讯（记者 李明）12月28日，第二十届查干湖冰雪渔猎文化旅游节在松原市前郭县开幕，"
+    "渔把头带领渔工凿冰下网，当天头网出鱼十余万斤。",
+).replace("张三", "李明")
+MIXED_SECOND = _news_page(
+    "延吉新建三所公办幼儿园 九月迎新生",
+    "吉林日报讯（记者 王芳）记者从延吉市教育局获悉，今年新建的三所公办幼儿园将于9月投入使用，"
+    "可新增学位一千余个，缓解城区入园难。",
+).replace("张三", "王芳")
+MIXED_SECOND_HANT = (
+    "延吉新建三所公辦幼兒園 九月迎新生\n\n"
+    "吉林日報訊（記者 王芳）記者從延吉市教育局獲悉，今年新建的三所公辦幼兒園將於9月投入使用。\n\n"
+    "吉林日報記者 王芳\n"
+)
+
+
+def _mixed(first: bytes, second: bytes) -> bytes:
+    return first + b"\n" + second
+
+
+def _mixed_warnings(problems, name: str) -> list:
+    """The one warning about the file's mixed encodings (asserted to be one)."""
+    assert_named(problems, name)
+    found = [p for p in problems if "mixed encodings" in p.message]
+    assert len(found) == 1, problems
+    assert found[0].level == "warning"
+    return found
+
+
+@pytest.mark.parametrize(
+    "order", ["utf8-then-gbk", "gbk-then-utf8"], ids=["utf8-then-gbk", "gbk-then-utf8"]
+)
+def test_mixed_utf8_and_gbk_keeps_both_articles(order):
+    """One article in UTF-8, the other in GBK: decoded line by line, both kept
+    exactly, one warning naming the file and the GBK lines."""
+    name = "mixed_utf8_gbk.txt"
+    if order == "utf8-then-gbk":
+        data, gbk_lines = _mixed(MIXED_FIRST.encode(), MIXED_SECOND.encode("gbk")), "7–11"
+    else:
+        data, gbk_lines = _mixed(MIXED_FIRST.encode("gbk"), MIXED_SECOND.encode()), "1–5"
+    with bad_input_case():
+        with bounded():
+            text, encoding, problem = decode(data)
+            page, problems = read_page_bytes(name, data)
+        assert text == MIXED_FIRST + "\n" + MIXED_SECOND
+        assert encoding == "utf-8+gb18030"
+        assert page is not None and page_text(page) == text
+        [warning] = _mixed_warnings(problems, name)
+        assert problems == [warning]
+        assert f"lines {gbk_lines} decoded as GB18030" in warning.message
+        assert "could not be decoded" not in warning.message
+
+
+def test_mixed_file_keeps_line_numbers_with_crlf():
+    """CRLF endings in both parts: the lines are those a universal-newline reader counts."""
+    name = "mixed_crlf.txt"
+    data = _mixed(MIXED_FIRST.encode(), MIXED_SECOND.encode("gbk")).replace(b"\n", b"\r\n")
+    with bad_input_case():
+        page, problems = read_page_bytes(name, data)
+        expected = (MIXED_FIRST + "\n" + MIXED_SECOND).split("\n")
+        assert [(line.no, line.text) for line in page.lines] == list(enumerate(expected, 1))
+        assert "lines 7–11 decoded as GB18030" in _mixed_warnings(problems, name)[0].message
+
+
+def test_mixed_utf8_and_big5_keeps_both_articles():
+    """The second article in Big5 (Traditional): decoded as Big5, the page as a whole
+    converted to Simplified."""
+    name = "mixed_utf8_big5.txt"
+    data = _mixed(MIXED_FIRST.encode(), MIXED_SECOND_HANT.encode("big5"))
+    with bad_input_case():
+        text, encoding, _problem = decode(data)
+        assert text == MIXED_FIRST + "\n" + MIXED_SECOND_HANT
+        assert encoding == "utf-8+big5"
+        page, problems = read_page_bytes(name, data)
+        assert page is not None and "公办幼儿园" in page_text(page)
+        assert "lines 7–11 decoded as BIG5" in _mixed_warnings(problems, name)[0].message
+
+
+def test_a_gbk_byline_in_a_utf8_page_is_decoded_not_replaced():
+    """A single GBK line (the byline) in a UTF-8 page is GBK text, not "stray
+    bytes" to replace with U+FFFD."""
+    name = "mixed_byline.txt"
+    data = MIXED_FIRST.encode().replace(
+        "吉林日报记者 李明".encode(), "吉林日报记者 李明".encode("gbk")
+    )
+    with bad_input_case():
+        page, problems = read_page_bytes(name, data)
+        assert page_text(page) == MIXED_FIRST
+        [warning] = _mixed_warnings(problems, name)
+        assert problems == [warning] and "line 5 decoded as GB18030" in warning.message
+
+
+def test_mixed_file_with_an_undecodable_line_keeps_the_good_lines():
+    """A line no encoding reads is dropped and named in the same one warning;
+    both articles around it are kept, line numbers unchanged."""
+    name = "mixed_junk.txt"
+    junk = b"\xff\xfe\x80\xff\x80\x80\n"
+    data = MIXED_FIRST.encode() + junk + MIXED_SECOND.encode("gbk")
+    with bad_input_case():
+        page, problems = read_page_bytes(name, data)
+        assert page_text(page) == MIXED_FIRST + "\n" + MIXED_SECOND
+        [warning] = _mixed_warnings(problems, name)
+        assert problems == [warning]
+        assert "lines 7–11 decoded as GB18030" in warning.message
+        assert "line 6 could not be decoded" in warning.message
+
+
+def test_a_gbk_page_with_a_line_that_is_valid_utf8_stays_gbk():
+    """图片 in GBK (CD BC C6 AC) happens to be valid UTF-8 (ͼƬ): not Chinese text,
+    so the page is one GBK page, not a mixed one."""
+    text = MIXED_FIRST.replace("\n\n吉林日报记者", "\n图片\n吉林日报记者")
+    data = text.encode("gbk")
+    assert "图片".encode("gbk").decode("utf-8") == "ͼƬ"
+    with bad_input_case():
+        decoded, encoding, problem = decode(data)
+        assert (decoded, encoding) == (text, "gb18030")
+        assert "decoded as GB18030" in problem
+
+
+def test_mixed_file_builds_both_articles(tmp_path):
+    """Through the whole pipeline (``export``): the GBK article of a mixed file is
+    not dropped with it, and the UTF-8 one neither."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "mixed.txt").write_bytes(_mixed(MIXED_FIRST.encode(), MIXED_SECOND.encode("gbk")))
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "export", "--no-cache", "--corpus", str(corpus)],
+        cwd=Path(read_page_bytes.__code__.co_filename).resolve().parent.parent,  # this code's
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    titles = [json.loads(line)["title"] for line in proc.stdout.splitlines() if line.strip()]
+    assert sorted(titles) == sorted([MIXED_FIRST.split("\n")[0], MIXED_SECOND.split("\n")[0]])
+    assert "mixed.txt" in proc.stderr and "mixed encodings" in proc.stderr
 
 
 # --- content aimed at the page ------------------------------------------------------
