@@ -162,10 +162,8 @@ COLUMN_TAG_RE = re.compile(r"^[【［〔].{2,20}[】］〕]\S")
 # An answer in a Q&A interview: 答：… / 张炜：… (a name and a colon opening the paragraph).
 ANSWER_RE = re.compile(f"^(?:答|[{HAN}]{{2,4}})[：:]")
 PLACE_KICKER_RE = re.compile(f"^([{HAN}]{{2,12}})[：:]\\S")
-_PLACE_SUFFIXES = ("省", "市", "州", "县", "区", "旗", "镇", "乡", "村", "屯")
-
-
 QUOTED_RE = re.compile(r"^[“\"「『][^“”\"「」『』]+[”\"」』]$")
+_PLACE_SUFFIXES = ("省", "市", "州", "县", "区", "旗", "镇", "乡", "村", "屯")
 
 
 def _is_place(text: str) -> bool:
@@ -337,9 +335,7 @@ def _split(page: RawPage) -> tuple[list[Draft], list[Decision], PageInfo]:
                     block[k] = replace(h, kind="banner")
             if all(h.kind == "banner" for h in block):
                 # A banner stands above articles: what was open has ended.
-                briefs = any(_banner_kind(h.text) == "briefs" for h in block) or (
-                    briefs and all(not h.text for h in block)
-                )
+                briefs = any(_banner_kind(h.text) == "briefs" for h in block)
                 for h in block:
                     decisions.append(Decision(h.no, h.text, "banner"))
                 banners += block
