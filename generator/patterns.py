@@ -33,6 +33,10 @@ BYLINE_ROLE_RE = re.compile("记者|通讯员|实习生|摄影")
 PHOTO_CREDIT_RE = re.compile(
     rf"^(?:{_PAPER}|本报)?(?:{_ROLE})?\s*(?:{NAME}\s*){{1,3}}[/／]?\s*摄\s*$"
 )
+# A photo credit glued to the end of its caption: '…的情景。潘立丽摄', '…。新华社记者 张三 摄'.
+GLUED_CREDIT_RE = re.compile(
+    rf"(?<=[。！？!?”）)])\s*(?P<credit>(?:{_PAPER}|本报)?(?:{_ROLE})?\s*(?:{NAME}\s*){{1,3}}[/／]?\s*摄)\s*$"
+)
 # A byline with a colon: '记者：周万鹏', '本报记者：张三 李四'.
 COLON_BYLINE_RE = re.compile(
     rf"(?:{_PAPER}|本报)?(?:{_ROLE})\s*[：:]\s*{NAME}(?:\s*[、，,\s]\s*{NAME}){{0,3}}"

@@ -34,6 +34,7 @@ from .patterns import (
     BYLINE_TAIL_RE,
     COLON_BYLINE_RE,
     DATELINE_RE,
+    GLUED_CREDIT_RE,
     HAN,
     JUMP_FROM_RE,
     JUMP_TO_RE,
@@ -163,14 +164,15 @@ COLUMN_TAG_RE = re.compile(r"^[【［〔].{2,20}[】］〕]\S")
 ANSWER_RE = re.compile(f"^(?:答|[{HAN}]{{2,4}})[：:]")
 PLACE_KICKER_RE = re.compile(f"^([{HAN}]{{2,12}})[：:]\\S")
 QUOTED_RE = re.compile(r"^[“\"「『][^“”\"「」『』]+[”\"」』]$")
-_PLACE_SUFFIXES = ("省", "市", "州", "县", "区", "旗", "镇", "乡", "村", "屯")
+_VILLAGE_SUFFIXES = ("镇", "乡", "村", "屯")  # places below the gazetteer's counties
 
 
 def _is_place(text: str) -> bool:
-    """A place name: in the gazetteer, or ending in an administrative suffix."""
+    """A place name: in the gazetteer (省, 市, 县, 区 …), or a town or village
+    (…镇, …村) named after one or on its own (吉林省吉林市夹信子村)."""
     from .enrich.places import is_place_name
 
-    return text.endswith(_PLACE_SUFFIXES) or is_place_name(text)
+    return is_place_name(text) or (text.endswith(_VILLAGE_SUFFIXES) and len(text) >= 3)
 
 
 _CLAUSES_RE = re.compile(r"\S\s+\S|[|丨｜]")
@@ -200,6 +202,10 @@ def classify(page: RawPage) -> list[Item]:
             items.append(Item(line.no, "byline", text, gap=gap))
         elif _is_plain_heading(text):
             items.append(Item(line.no, "heading", text, 0, gap))
+        elif "摄" in text[-3:] and (glued := GLUED_CREDIT_RE.search(text)):
+            # A caption with its credit on the same line: the credit closes it.
+            items.append(Item(line.no, "prose", text[: glued.start()].rstrip(), gap=gap))
+            items.append(Item(line.no, "credit", glued.group("credit")))
         else:
             items.append(Item(line.no, "prose", text, gap=gap))
         gap = 0
@@ -357,6 +363,11 @@ def _split(page: RawPage) -> tuple[list[Draft], list[Decision], PageInfo]:
                     current.notes.append(
                         f"第{block[-1].no}行标题为附栏（{block[-1].text}），另列为一篇"
                     )
+                if after is not None and (
+                    after.kind == "byline"
+                    or (after.kind == "prose" and JUMP_FROM_RE.match(after.text))
+                ):
+                    briefs = False  # a signed article or a jump's second part: no brief
                 titled = [h for h in block if h.kind == "heading"]
                 if not any(h.kind == "banner" for h in block) and (
                     current.after_gap or len(titled) >= 2

@@ -92,7 +92,7 @@ def test_a_briefs_column_gives_one_article_per_item() -> None:
 
 
 def test_a_photo_credit_closes_only_its_caption() -> None:
-    story, caption, titled = split_file("captions.txt")
+    story, caption, titled, glued = split_file("captions.txt")
     assert story.title == "净月潭森林马拉松鸣枪开跑" and story.kind != "photo"
     assert story.byline is None and "摄" not in body(story)
     assert (caption.kind, caption.byline) == ("photo", "本报记者 蒋涛 摄")
