@@ -29,13 +29,14 @@ BYLINE_TAIL_RE = re.compile(
 )
 # Every byline holds one of these role words (see _ROLE): a line without one has none.
 BYLINE_ROLE_RE = re.compile("记者|通讯员|实习生|摄影")
-# A photo credit: '本报记者 潘硕 摄', '张三 摄', '新华社发'.
+# A photo credit: '本报记者 潘硕 摄', '张三 摄', '（新华社记者 李四 摄）', '长春市文旅局供图'.
 PHOTO_CREDIT_RE = re.compile(
-    rf"^(?:{_PAPER}|本报)?(?:{_ROLE})?\s*(?:{NAME}\s*){{1,3}}[/／]?\s*摄\s*$"
+    rf"^[（(]?(?:{_PAPER}|本报)?(?:{_ROLE})?\s*(?:{NAME}\s*){{1,3}}[/／]?\s*(?:摄|供图)[)）]?\s*$"
 )
 # A photo credit glued to the end of its caption: '…的情景。潘立丽摄', '…。新华社记者 张三 摄'.
 GLUED_CREDIT_RE = re.compile(
-    rf"(?<=[。！？!?”）)])\s*(?P<credit>(?:{_PAPER}|本报)?(?:{_ROLE})?\s*(?:{NAME}\s*){{1,3}}[/／]?\s*摄)\s*$"
+    rf"(?<=[。！？!?”）)])\s*(?P<credit>[（(]?(?:{_PAPER}|本报)?(?:{_ROLE})?\s*(?:{NAME}\s*){{1,3}}"
+    rf"[/／]?\s*(?:摄|供图)[)）]?)\s*$"
 )
 # A byline with a colon: '记者：周万鹏', '本报记者：张三 李四'.
 COLON_BYLINE_RE = re.compile(

@@ -196,13 +196,13 @@ def classify(page: RawPage) -> list[Item]:
             items.append(
                 Item(line.no, "heading", md.group("text").strip(), len(md.group("hashes")), gap)
             )
-        elif "摄" in text and PHOTO_CREDIT_RE.match(text):  # a credit ends in 摄
+        elif ("摄" in text or "供图" in text) and PHOTO_CREDIT_RE.match(text):  # …摄, …供图
             items.append(Item(line.no, "credit", text, gap=gap))
         elif _is_byline(text):
             items.append(Item(line.no, "byline", text, gap=gap))
         elif _is_plain_heading(text):
             items.append(Item(line.no, "heading", text, 0, gap))
-        elif "摄" in text[-3:] and (glued := GLUED_CREDIT_RE.search(text)):
+        elif ("摄" in text[-3:] or "图" in text[-2:]) and (glued := GLUED_CREDIT_RE.search(text)):
             # A caption with its credit on the same line: the credit closes it.
             items.append(Item(line.no, "prose", text[: glued.start()].rstrip(), gap=gap))
             items.append(Item(line.no, "credit", glued.group("credit")))

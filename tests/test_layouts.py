@@ -194,3 +194,19 @@ def test_a_question_ending_an_article_stays_its_last_paragraph() -> None:
     first, second = split.split_page(clean.clean_page(page))
     assert first.title == "老街改造听民声" and first.paragraphs[-1] == "老街的明天会更好吗？"
     assert first.byline == "吉林日报记者 韩雪" and second.title == "下一篇标题"
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["（本报记者 方明 摄）", "延吉市文旅局供图", "新华社记者 王晨 摄"],
+)
+def test_credit_forms_close_their_caption_alone_or_glued(credit: str) -> None:
+    story = "## 冬捕节开幕\n\n本报讯（记者 高远）湖面上人头攒动，冬捕节今天开幕。\n\n活动将持续一个月。"
+    caption = "渔工们在冰面上收网的情景。"
+    for tail in (f"{caption}\n\n{credit}", f"{caption}{credit}"):
+        text = f"{story}\n\n\n\n{tail}"
+        page, _ = read_page_bytes("c.txt", text.encode(), PageMeta())
+        first, photo = split.split_page(clean.clean_page(page))
+        assert first.byline is None and first.paragraphs[-1] == "活动将持续一个月。"
+        assert (photo.kind, photo.paragraphs) == ("photo", [caption])
+        assert photo.byline.replace(" ", "") == credit.replace(" ", "")
