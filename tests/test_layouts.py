@@ -201,7 +201,9 @@ def test_a_question_ending_an_article_stays_its_last_paragraph() -> None:
     ["（本报记者 方明 摄）", "延吉市文旅局供图", "新华社记者 王晨 摄"],
 )
 def test_credit_forms_close_their_caption_alone_or_glued(credit: str) -> None:
-    story = "## 冬捕节开幕\n\n本报讯（记者 高远）湖面上人头攒动，冬捕节今天开幕。\n\n活动将持续一个月。"
+    story = (
+        "## 冬捕节开幕\n\n本报讯（记者 高远）湖面上人头攒动，冬捕节今天开幕。\n\n活动将持续一个月。"
+    )
     caption = "渔工们在冰面上收网的情景。"
     for tail in (f"{caption}\n\n{credit}", f"{caption}{credit}"):
         text = f"{story}\n\n\n\n{tail}"
