@@ -47,12 +47,18 @@ TEAM_BYLINE_RE = re.compile(
     rf"(?:{_PAPER}|本报)(?:联合)?(?:调研组|调查组|采访组|课题组|报道组|特约评论员|评论员)"
 )
 
-# A dateline opening the first paragraph: 本报2月7日讯(记者景洋) / 本报讯 /
+# A dateline opening the first paragraph: 本报2月7日讯(记者景洋) / 本报讯 / 据新华社电 /
 # 本报长春2月7日讯 / 新华社北京2月7日电(记者…).
 DATELINE_RE = re.compile(
-    rf"^(?P<dateline>(?:本报|{_PAPER}|新华社|中新社)"
+    rf"^(?P<dateline>(?:据)?(?:本报|{_PAPER}|新华社|中新社)"
     rf"[{HAN}]{{0,6}}?(?:\d{{1,2}}月\d{{1,2}}日)?(?:讯|电)"
     rf"(?:\s*[（(][^（()）]{{0,40}}[)）])?)\s*"
+)
+
+# A reprint's source line closing an article: （来源：人民日报）, 据《光明日报》, 摘自新华网.
+SOURCE_CREDIT_RE = re.compile(
+    rf"^[（(]?\s*(?:来源|稿源|摘自|转自|转载自|据)\s*[：:]?\s*《?[{HAN}A-Za-z·]{{2,16}}》?"
+    rf"(?:\s*[{HAN}]{{0,4}}(?:报道|消息))?\s*[)）]?$"
 )
 
 # A news site's lead naming its reporter: 国际在线吉林频道消息（姜彦艳）：

@@ -41,6 +41,7 @@ from .patterns import (
     MD_HEADING_RE,
     PHOTO_CREDIT_RE,
     SITE_LEAD_RE,
+    SOURCE_CREDIT_RE,
     TEAM_BYLINE_RE,
     TERMINAL_RE,
     han_count,
@@ -198,8 +199,8 @@ def classify(page: RawPage) -> list[Item]:
             )
         elif ("摄" in text or "供图" in text) and PHOTO_CREDIT_RE.match(text):  # …摄, …供图
             items.append(Item(line.no, "credit", text, gap=gap))
-        elif _is_byline(text):
-            items.append(Item(line.no, "byline", text, gap=gap))
+        elif _is_byline(text) or (len(text) <= 24 and SOURCE_CREDIT_RE.match(text)):
+            items.append(Item(line.no, "byline", text, gap=gap))  # a source line closes too
         elif _is_plain_heading(text):
             items.append(Item(line.no, "heading", text, 0, gap))
         elif ("摄" in text[-3:] or "图" in text[-2:]) and (glued := GLUED_CREDIT_RE.search(text)):
@@ -249,7 +250,7 @@ def jump_to_match(text: str) -> re.Match[str] | None:
 
 
 _DATELINE_SURE_RE = re.compile(
-    r"^(?:本报|新华社|中新社)|\d{1,2}月\d{1,2}日|[（(]|(?:日报|晚报|早报|商报|时报|通讯社|电视台|客户端)"
+    r"^(?:据)?(?:本报|新华社|中新社)|\d{1,2}月\d{1,2}日|[（(]|(?:日报|晚报|早报|商报|时报|通讯社|电视台|客户端)"
 )
 
 

@@ -212,3 +212,16 @@ def test_credit_forms_close_their_caption_alone_or_glued(credit: str) -> None:
         assert first.byline is None and first.paragraphs[-1] == "活动将持续一个月。"
         assert (photo.kind, photo.paragraphs) == ("photo", [caption])
         assert photo.byline.replace(" ", "") == credit.replace(" ", "")
+
+
+def test_reprints_end_at_their_source_line_and_open_with_a_reprint_dateline() -> None:
+    """Wire copy (据新华社…电) and reprints closed by （来源：…） or 据《…》."""
+    arts = split_file("reprints.txt")
+    assert [a.title for a in arts] == [
+        "全国春运客流稳步回升",
+        "多地推出文旅消费新举措",
+        "春耕备耕有序推进",
+    ]
+    assert arts[0].dateline == "据新华社北京2月10日电"
+    assert arts[0].paragraphs[0].startswith("记者从交通运输部获悉")
+    assert [a.byline for a in arts] == ["（来源：新华网）", "据《光明日报》", None]
