@@ -86,7 +86,7 @@ def generate(settings: Settings, progress: Progress) -> Archive:
     Holds both docs folders' locks throughout: unchanged pages are kept as
     they are on disk (``publish.Kept``), so nobody else may write meanwhile.
     """
-    from . import hant, publish
+    from . import hans_variants, hant, publish
 
     caches = cache.Caches(settings.cache_dir)
     with (
@@ -117,6 +117,9 @@ def generate(settings: Settings, progress: Progress) -> Archive:
                     publish.read_manifest(settings.docs_hant) if keep else None,
                 )
                 s["count"] = sum(not isinstance(c, publish.Kept) for c in hant_files.values())
+        # the Simplified edition's search map (Traditional → Simplified), made after
+        # the mirror so that it is not converted as a page of the Traditional edition
+        files[hans_variants.FILE] = hans_variants.variants_js(files, settings)
         check_shrink(settings, files)
         # Both editions are ready before either is written, and both trees are
         # staged before either is swapped in: the two swaps follow each other at once.

@@ -7,8 +7,10 @@
  * query with Intl.Segmenter. Nothing is fetched until the search box is opened;
  * then pagefind.js, its worker and WASM, and the index chunks for the query
  * come from this site's pagefind/ folder.
- * On the Traditional edition, window.__archiveVariants (variants.js) maps a
- * query typed in Simplified characters to this edition's forms first.
+ * window.__archiveVariants (variants.js, written for each edition at build
+ * time) maps the query's characters of the other script to this edition's
+ * forms first: Simplified → Traditional on the Traditional edition,
+ * Traditional → Simplified on the Simplified one (長春 finds 长春).
  */
 (function () {
   "use strict";

@@ -7,8 +7,10 @@
  * from which we take the vocabulary; every query message is then segmented
  * by forward maximum matching against it before it reaches the worker.
  * Works over http and over file:// (the offline shim's Worker too).
- * If window.__archiveVariants maps characters to their other-script forms
- * (Traditional edition), a query typed in Simplified is converted first.
+ * window.__archiveVariants (variants.js) maps the other script's characters
+ * to this edition's forms (Simplified → Traditional on the Traditional
+ * edition, Traditional → Simplified on the Simplified one): a query typed in
+ * either script is converted first.
  */
 (function () {
   "use strict";
