@@ -385,6 +385,71 @@ def test_http_traditional_article_accepts_simplified_query(page, site_server, bu
     search(page, "长春", expect="長春", timeout=4)
 
 
+# --- both scripts in both editions ------------------------------------------------------
+
+# Each edition's own script and the other one: the query typed either way.
+SCRIPTS = {"": ("长春", "長春"), "zh-Hant/": ("長春", "长春")}
+
+
+def _found(page) -> tuple[int, list[str]]:
+    """The search panel's result count and the result links shown, without query strings."""
+    meta = page.locator(".md-search-result__meta").inner_text()
+    count = re.search(r"\d+", meta)
+    hrefs = page.eval_on_selector_all(
+        RESULT + " a[href]", "links => links.map(a => a.getAttribute('href'))"
+    )
+    return int(count.group()) if count else 0, [re.sub(r"\?[^#]*", "", h) for h in hrefs]
+
+
+def _search_both_scripts(page, home: str) -> tuple[int, list[str]]:
+    """Search ``home``'s edition in its own script and the other one: the same articles.
+
+    The page is opened afresh for each query, so a result list left by the
+    first query cannot pass for the second's. Results are shown in the
+    edition's script: a query in the other script is highlighted as the
+    edition prints it.
+    """
+    edition = "zh-Hant/" if "/zh-Hant/" in home else ""
+    own, other = SCRIPTS[edition]
+    seen = []
+    for query in (own, other):
+        page.goto(home)
+        search(page, query, expect=own)
+        count, hrefs = _found(page)
+        folder = home.rsplit("/", 1)[0] + "/"  # Pagefind's links are absolute
+        hrefs = [h.removeprefix(folder) for h in hrefs]
+        texts = page.locator(RESULT).all_inner_texts()
+        assert count > 0 and hrefs, f"{home}: {query} found nothing"
+        assert all(other not in t for t in texts), f"{home}: {query} shows {other}"
+        marks = page.locator(RESULT + " mark").all_inner_texts()
+        assert all(other[0] not in m for m in marks), f"{home}: {query} marks {marks}"
+        seen.append((count, hrefs))
+    assert seen[0] == seen[1], f"{home}: {own} → {seen[0]}\n{other} → {seen[1]}"
+    return seen[0]
+
+
+def test_http_both_scripts_in_both_editions(page, context, site_server, built_site):
+    """Served (Pagefind): 長春 in the Simplified edition finds what 长春 finds, and the
+    other way round in the Traditional edition; both editions find the same articles."""
+    found = {
+        edition: _search_both_scripts(page, site_server + edition + "index.html")
+        for edition in SCRIPTS
+    }
+    # the same articles in both editions: same count, same pages (same paths)
+    assert found[""] == found["zh-Hant/"], found
+    context.watch.assert_clean()
+
+
+def test_offline_both_scripts_in_both_editions(page, context, built_site):
+    """file:// (Material's search): the same, in each edition's offline build."""
+    found = {
+        edition: _search_both_scripts(page, (built_site.offline / edition / "index.html").as_uri())
+        for edition in SCRIPTS
+    }
+    assert found[""][0] == found["zh-Hant/"][0], found  # jieba may cut sections differently
+    context.watch.assert_clean()
+
+
 # --- hostile content --------------------------------------------------------------------
 
 BAD = ROOT / "tests" / "fixtures" / "bad"

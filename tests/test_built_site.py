@@ -221,6 +221,26 @@ def test_traditional_pages_load_variants_js(built_site, edition):
     assert not errors, "\n".join(errors[:20])
 
 
+@pytest.mark.parametrize("edition", ["site", "offline"])
+def test_simplified_pages_load_their_own_variants_js(built_site, edition):
+    """The Simplified edition loads its Traditional → Simplified map, not the other one."""
+    top = built_site.site if edition == "site" else built_site.offline
+    js = top / "assets" / "javascripts" / "variants.js"
+    mapping = json.loads(
+        js.read_text(encoding="utf-8").removeprefix("window.__archiveVariants = ").rstrip(";\n")
+    )
+    assert mapping["長"] == "长" and "长" not in mapping
+    errors = []
+    for page in html_pages(top, skip_hant=True):
+        if page.name == "404.html":
+            continue
+        scripts = [n.attrs["src"] for n in parse_file(page).find_all("script") if "src" in n.attrs]
+        variants = [s for s in scripts if s.endswith("variants.js")]
+        if len(variants) != 1 or _resolve(page, variants[0]) != js.resolve():
+            errors.append(f"{rel(page, top)}: {variants}")
+    assert not errors, "\n".join(errors[:20])
+
+
 def test_link_checker_catches_breakage(tmp_path):
     """The checker itself: a broken relative link, a folder link offline, a bad anchor."""
     (tmp_path / "a").mkdir()
