@@ -189,14 +189,20 @@ def check_outputs(settings: Settings, chosen: bool = False, site: Path | None = 
 
 
 def check_cache_dir(settings: Settings) -> None:
-    """The cache folder (``--cache-dir``) is written too: the same places are
-    refused for it as for an output folder (``publish.check_output``)."""
+    """The cache folder (``--cache-dir``, default ``.generator-cache/build/``) is
+    written too, and so is ``.generator-cache/`` (the Traditional search
+    dictionaries) when the Traditional edition is on: the same places are
+    refused for them as for an output folder (``publish.check_output``)."""
     from . import publish
+    from .settings import CACHE_FOLDER
 
-    if settings.cache_dir is not None:
+    folders = [("--cache-dir", settings.cache_dir)] if settings.cache_dir is not None else []
+    if settings.hant:
+        folders.append(("the generator's cache folder", settings.root / CACHE_FOLDER))
+    for what, folder in folders:
         publish.check_output(
-            settings.cache_dir,
-            what="--cache-dir",
+            folder,
+            what=what,
             root=settings.root,
             corpus=settings.corpus,
             generated=False,
@@ -252,7 +258,9 @@ def main(argv: list[str] | None = None) -> int:
             help="recompute everything; do not read or write the cache",
         )
         p.add_argument(
-            "--cache-dir", type=Path, help="where results are memoised (default: .cache/build/)"
+            "--cache-dir",
+            type=Path,
+            help="where results are memoised (default: .generator-cache/build/)",
         )
 
     def writes(p: argparse.ArgumentParser) -> None:

@@ -17,7 +17,7 @@ store: change any of them and every entry misses. So a cache can only make a
 build faster, never different — ``tests/test_cache.py`` checks that a cached
 rebuild is byte-identical to a cold one.
 
-Each memo is one file in ``.cache/build/`` (git-ignored), ``NAME.memo``, read
+Each memo is one file in ``.generator-cache/build/`` (git-ignored), ``NAME.memo``, read
 once and written once per run, atomically. A run keeps only the entries it
 used, so the cache stays the size of the corpus. The file is text: a header
 line naming the format and its version, then one line per entry::

@@ -360,33 +360,88 @@ def variants_script(counts: Counter[str]) -> str:
     )
 
 
-def jieba_dictionaries(settings, cache: Path) -> tuple[Path, Path]:
+# The Traditional search dictionaries: the same file names for every OpenCC
+# variant, so mkdocs-hant.yml and mkdocs-hant-offline.yml name them once.
+HANT_DICTIONARIES = ("jieba_dict_hant.txt", "newsroom_dict_hant.txt")
+DICTIONARY_STAMP = "hant_dictionaries.json"  # the variant and inputs they were made from
+_STAMP_FORMAT = 1
+
+
+def jieba_dictionaries(settings, folder: Path | None = None) -> tuple[Path, Path]:
     """jieba's dictionary and the newsroom dictionary converted to Traditional.
 
-    Written once into ``cache`` (rebuilt when the inputs change); used by the
+    Written into ``folder`` (default: the project's ``.generator-cache/``,
+    ``settings.CACHE_FOLDER``, where ``mkdocs-hant*.yml`` look for them)
+    under names that do not depend on the OpenCC variant; used by the
     Traditional edition's search index so Traditional words segment whole.
+    ``DICTIONARY_STAMP`` beside them records the variant and a digest of every
+    input (both dictionaries, the phrase overrides, OpenCC's version): they
+    are made again when any of it changes, and left alone otherwise.
     """
     import jieba
 
-    cache.mkdir(parents=True, exist_ok=True)
+    from .settings import CACHE_FOLDER
+
+    folder = folder if folder is not None else settings.root / CACHE_FOLDER
+    sources = (Path(jieba.__file__).parent / "dict.txt", DATA / "newsroom_dict.txt")
+    targets = tuple(folder / name for name in HANT_DICTIONARIES)
+    stamp = _dictionary_stamp(settings.opencc, sources)
+    stamp_file = folder / DICTIONARY_STAMP
+    if all(t.is_file() for t in targets) and _read_stamp(stamp_file) == stamp:
+        return targets[0], targets[1]
+    folder.mkdir(parents=True, exist_ok=True)
     convert = converter(settings)
-    outputs = []
-    for source, name in (
-        (Path(jieba.__file__).parent / "dict.txt", "jieba_dict_hant.txt"),
-        (DATA / "newsroom_dict.txt", "newsroom_dict_hant.txt"),
-    ):
-        target = cache / f"{settings.opencc}-{name}"
-        if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
-            raw = source.read_text(encoding="utf-8")
-            seen: dict[str, str] = {}
-            for line in raw.splitlines():
-                parts = line.split(" ")
-                if not parts or not parts[0]:
-                    continue
-                word = convert(parts[0])
-                seen.setdefault(word, " ".join([word, *parts[1:]]))
-            tmp = target.with_suffix(".tmp")
-            tmp.write_text("\n".join(seen.values()) + "\n", encoding="utf-8")
-            tmp.replace(target)
-        outputs.append(target)
-    return outputs[0], outputs[1]
+    for source, target in zip(sources, targets, strict=True):
+        seen: dict[str, str] = {}
+        for line in source.read_text(encoding="utf-8").splitlines():
+            parts = line.split(" ")
+            if not parts or not parts[0]:
+                continue
+            word = convert(parts[0])
+            seen.setdefault(word, " ".join([word, *parts[1:]]))
+        _write_atomically(target, "\n".join(seen.values()) + "\n")
+    _write_atomically(stamp_file, json.dumps(stamp, ensure_ascii=False, sort_keys=True) + "\n")
+    return targets[0], targets[1]
+
+
+def dictionary_variant(folder: Path) -> str | None:
+    """The OpenCC variant the dictionaries in ``folder`` were made with (None: none made)."""
+    return (_read_stamp(folder / DICTIONARY_STAMP) or {}).get("opencc")
+
+
+def _dictionary_stamp(config: str, sources: tuple[Path, ...]) -> dict[str, object]:
+    """What the Traditional dictionaries depend on: the variant and each input's digest."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        opencc_version = version("OpenCC")
+    except PackageNotFoundError:  # installed some other way: its files still count
+        opencc_version = "unknown"
+    inputs = {}
+    for path in (*sources, DATA / "hant_overrides.yml"):
+        inputs[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {
+        "format": _STAMP_FORMAT,
+        "opencc": config,
+        "opencc_version": opencc_version,
+        "inputs": inputs,
+    }
+
+
+def _read_stamp(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """Write ``target`` whole or not at all (another run may read it meanwhile)."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -38,7 +38,7 @@ def _settings_and_dictionaries():
 
     settings = load_settings(ROOT)
     if settings.hant:
-        jieba_dictionaries(settings, ROOT / ".cache")
+        jieba_dictionaries(settings)  # the configured variant, where mkdocs-hant*.yml look
     return settings
 
 

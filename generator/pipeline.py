@@ -14,7 +14,7 @@ is one module; ``__main__.py`` only parses arguments and maps errors to exit cod
     site    MkDocs builds + search index        → site/        site.py
 
 Costly per-item results (pages, places, tags, the
-Traditional text) are memoised in ``.cache/build/`` by a hash of their inputs
+Traditional text) are memoised in ``.generator-cache/build/`` by a hash of their inputs
 and of the generator's code (``cache.py``), so a rebuild redoes only what a
 change touched; ``--no-cache`` turns that off.
 """

@@ -17,6 +17,11 @@ from .errors import UnsafeOutputError
 
 OPENCC_CONFIGS = ("s2t", "s2tw", "s2hk", "s2twp", "s2hkp")
 
+# The generator's own cache folder, beside mkdocs.yml: memos in build/ (cache.py)
+# and the Traditional jieba dictionaries (hant.jieba_dictionaries). Not .cache/:
+# MkDocs plugins and Zensical use that one, and Zensical's --clean deletes it.
+CACHE_FOLDER = ".generator-cache"
+
 
 @dataclass
 class Settings:
@@ -77,7 +82,7 @@ def load_settings(root: Path, args: argparse.Namespace | None = None) -> Setting
         offline_full_text_limit=int(extra.get("offline_full_text_limit", 300)),
         pagefind_writer=writer,
         pagefind_memory_mb=int(extra.get("pagefind_memory_mb", 3000)),
-        cache_dir=root / ".cache" / "build",
+        cache_dir=root / CACHE_FOLDER / "build",
     )
     if args is not None:
         if getattr(args, "corpus", None):

@@ -599,7 +599,7 @@ def build(settings, offline: bool = False) -> int:
     if settings.hant:
         from .hant import jieba_dictionaries
 
-        jieba_dictionaries(settings, root / ".cache")
+        jieba_dictionaries(settings)  # for mkdocs-hant*.yml, in the configured variant
     target = settings.offline_dir if offline else settings.site
     configs = (
         ("mkdocs-offline.yml", "mkdocs-hant-offline.yml")

@@ -32,6 +32,8 @@ from pathlib import Path
 import pytest
 from conftest import modified_corpus
 
+from generator.settings import CACHE_FOLDER
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 KILLS = 20  # interruptions of `build`
@@ -311,8 +313,9 @@ def copy_project(dest: Path, corpus: Path) -> Path:
     shutil.copytree(corpus, dest / "corpus")
     for path in ROOT.glob("mkdocs*.yml"):
         shutil.copy2(path, dest / path.name)
-    if (ROOT / ".cache").is_dir():  # jieba dictionaries in Traditional script, made once
-        shutil.copytree(ROOT / ".cache", dest / ".cache")
+    cache = ROOT / CACHE_FOLDER  # jieba dictionaries in Traditional script, made once
+    if cache.is_dir():
+        shutil.copytree(cache, dest / CACHE_FOLDER)
     return dest
 
 

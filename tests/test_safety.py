@@ -339,7 +339,7 @@ def test_unsafe_docs_folders_are_refused_and_nothing_changes(project, docs, why)
     assert sorted(os.listdir("/")) == root_before
 
 
-@pytest.mark.parametrize("cache", ["/", "corpus", "corpus/.cache", ".."])
+@pytest.mark.parametrize("cache", ["/", "corpus", "corpus/.generator-cache", ".."])
 def test_unsafe_cache_folders_are_refused(project, cache):
     before = tree_state(project.parent)
     proc = run("check", "--corpus", "corpus", "--cache-dir", cache, cwd=project)
