@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_cli import snapshot as files_of  # relative path → sha256 of every file
 
 from generator import publish
 from generator.errors import ArchiveError, shown
@@ -69,15 +70,6 @@ def tree_state(folder: Path) -> dict[str, tuple]:
             content = None
         state[rel] = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_mtime_ns, content)
     return state
-
-
-def files_of(folder: Path) -> dict[str, str]:
-    """Relative path → sha256 of every file under ``folder``."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def one_error_line(proc: subprocess.CompletedProcess) -> str:
