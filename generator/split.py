@@ -164,6 +164,10 @@ COLUMN_TAG_RE = re.compile(r"^[【［〔].{2,20}[】］〕]\S")
 # An answer in a Q&A interview: 答：… / 张炜：… (a name and a colon opening the paragraph).
 ANSWER_RE = re.compile(f"^(?:答|[{HAN}]{{2,4}})[：:]")
 PLACE_KICKER_RE = re.compile(f"^([{HAN}]{{2,12}})[：:]\\S")
+# A bracketed note ending an article: （完）, a reader's credit （延吉市 李军广家庭）.
+CLOSING_NOTE_RE = re.compile(
+    r"^[（(](?:完|[^（）()，。；！？,;!?]{2,18}\s[^（）()，。；！？,;!?]{2,8})[)）]$"
+)
 QUOTED_RE = re.compile(r"^[“\"「『][^“”\"「」『』]+[”\"」』]$")
 _VILLAGE_SUFFIXES = ("镇", "乡", "村", "屯")  # places below the gazetteer's counties
 
@@ -214,6 +218,15 @@ def classify(page: RawPage) -> list[Item]:
     for k, item in enumerate(items[:-1]):
         if item.kind == "prose" and _titles_next(item.text, items[k + 1 : k + 3]):
             items[k] = replace(item, kind="heading")
+    for k, item in enumerate(items):
+        nxt = items[k + 1] if k + 1 < len(items) else None
+        if (
+            item.kind in ("heading", "prose")
+            and not item.level
+            and CLOSING_NOTE_RE.match(item.text)
+            and (nxt is None or nxt.kind in ("heading", "furniture"))
+        ):
+            items[k] = replace(item, kind="byline")  # （完） / （延吉市 李军广家庭）: it closes
     return items
 
 

@@ -225,3 +225,18 @@ def test_reprints_end_at_their_source_line_and_open_with_a_reprint_dateline() ->
     assert arts[0].dateline == "据新华社北京2月10日电"
     assert arts[0].paragraphs[0].startswith("记者从交通运输部获悉")
     assert [a.byline for a in arts] == ["（来源：新华网）", "据《光明日报》", None]
+
+
+def test_a_bracketed_note_ending_an_article_closes_it() -> None:
+    text = (
+        "## 家乡的变化\n\n这些年，村里修了路，盖了新房，日子越过越红火。\n\n（图们市 金明哲家庭）"
+        "\n\n## 新闻稿\n\n新华社长春3月1日电 今天，一批项目集中开工。\n\n（完）\n\n## 第三篇\n\n正文。"
+    )
+    page, _ = read_page_bytes("n.txt", text.encode(), PageMeta())
+    arts = split.split_page(clean.clean_page(page))
+    assert [(a.title, a.byline) for a in arts] == [
+        ("家乡的变化", "（图们市 金明哲家庭）"),
+        ("新闻稿", "（完）"),
+        ("第三篇", None),
+    ]
+    assert arts[0].section_heads == []  # the note is no section head
