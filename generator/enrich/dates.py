@@ -7,9 +7,9 @@ Sources, in order of trust:
 2. the dateline (``本报2月7日讯``) or a lead sentence that opens with a date
    (``1月9日，…开幕``, ``2月7日，记者从…``);
 3. other dates in the text (``截至1月29日``, ``1月31日，…告诉记者``);
-4. the dates of the other articles on the same page file whose year is
-   printed (in their dateline or lead, or the metadata), at month precision,
-   for an article whose own text fixes only the year.
+4. the dates of the other articles on the same page file, at month precision,
+   for an article whose own text fixes only the year — unless its title and
+   text name other years only (an article about 2018 on a 2023 page).
 
 A date written without a year (the news convention for "this year") takes its
 year from the article's *current year*: the year it plans for (``2023年，…将``,
@@ -108,8 +108,7 @@ class _Result:
     date: str | None = None
     precision: str | None = None
     source: str | None = None
-    own: bool = False  # from the article's own evidence
-    written: bool = False  # its year is printed (dateline, lead, metadata): page context
+    own: bool = False  # from the article's own evidence (usable as page context)
 
 
 # --- text analysis ---------------------------------------------------------------------
@@ -387,7 +386,7 @@ def _own_result(
         if not _valid(year, found.month, found.day):
             continue  # 2月29日 in a year without one: not a date to trust
         iso = _iso(year, found.month, found.day)
-        return _Result(iso, "day", found.how + how, True, not how), False
+        return _Result(iso, "day", found.how + how, True), False
     if analysis.text_dates:
         cy = analysis.current_year
         dated: list[tuple[dt.date, _Found, str]] = []
@@ -406,7 +405,7 @@ def _own_result(
         if dated:
             when, found, how = max(dated, key=lambda item: item[0])
             iso = _iso(when.year, when.month, when.day)
-            return _Result(iso, "day", found.how + how, True, not how), False
+            return _Result(iso, "day", found.how + how, True), False
     if analysis.current_year:
         return None, True  # the year is known; the month may come from the page
     return None, needs_page
@@ -420,8 +419,8 @@ def _resolve(analysis: _Analysis, page: str | None) -> tuple[_Result, bool]:
     if meta:
         if own and own.date and own.date.startswith(meta) and len(own.date) > len(meta):
             source = own.source + f"（与{meta_how}一致）"
-            return _Result(own.date, own.precision, source, True, True), False
-        return _Result(meta, _precision(meta), meta_how, True, True), False
+            return _Result(own.date, own.precision, source, True), False
+        return _Result(meta, _precision(meta), meta_how, True), False
     if own:
         return own, False
     cy = analysis.current_year
