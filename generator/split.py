@@ -69,6 +69,7 @@ class Item:
     text: str
     level: int = 0  # markdown heading level; 0 for a plain-text headline
     gap: int = 0  # empty lines before it
+    header: PageInfo | None = None  # what a furniture line says about the page
 
 
 @dataclass
@@ -168,6 +169,7 @@ PLACE_KICKER_RE = re.compile(f"^([{HAN}]{{2,12}})[：:]\\S")
 CLOSING_NOTE_RE = re.compile(
     r"^[（(](?:完|[^（）()，。；！？,;!?]{2,18}\s[^（）()，。；！？,;!?]{2,8})[)）]$"
 )
+_CLAUSES_RE = re.compile(r"\S\s+\S|[|丨｜]")  # two clauses: 看花海如潮 享愉悦体验
 QUOTED_RE = re.compile(r"^[“\"「『][^“”\"「」『』]+[”\"」』]$")
 _VILLAGE_SUFFIXES = ("镇", "乡", "村", "屯")  # places below the gazetteer's counties
 
@@ -180,9 +182,6 @@ def _is_place(text: str) -> bool:
     return is_place_name(text) or (text.endswith(_VILLAGE_SUFFIXES) and len(text) >= 3)
 
 
-_CLAUSES_RE = re.compile(r"\S\s+\S|[|丨｜]")
-
-
 def classify(page: RawPage) -> list[Item]:
     """Turn page lines into classified items, remembering blank-line gaps."""
     items: list[Item] = []
@@ -193,8 +192,9 @@ def classify(page: RawPage) -> list[Item]:
             gap += 1
             continue
         md = MD_HEADING_RE.match(text)
-        if parse_header(text) is not None:
-            items.append(Item(line.no, "furniture", text, gap=gap))
+        header = parse_header(text)
+        if header is not None:
+            items.append(Item(line.no, "furniture", text, gap=gap, header=header))
         elif _banner_kind(text):  # 本报简讯 reads like a dateline: the column's name first
             items.append(Item(line.no, "heading", text, 0, gap))
         elif md:
@@ -441,9 +441,8 @@ def _take_furniture(items: list[Item], info: PageInfo, decisions: list[Decision]
     started = False
     for item in items:
         if item.kind == "furniture":
-            header = parse_header(item.text)
-            if header is not None:
-                info.add(header)
+            if item.header is not None:
+                info.add(item.header)
             decisions.append(Decision(item.no, item.text, "furniture"))
             continue
         if not started and item.kind == "heading" and is_section_name(item.text):
@@ -658,7 +657,8 @@ class _Subjects:
     def __init__(self, items: list[Item]) -> None:
         self.items = items
         self.pairs: dict[str, frozenset[str]] = {}
-        self.df: Counter[str] | None = None
+        self.df: Counter[str] | None = None  # paragraphs holding each pair, on first use
+        self.n = 0  # paragraphs on the page, plus one
         self.weight2: dict[str, float] = {}
 
     def of(self, item: Item) -> frozenset[str]:
