@@ -104,6 +104,8 @@ def _cut_glued(a: Article, titles: dict[str, list[Article]], report: MergeReport
             for o in titles.get(_norm_title(a.paragraphs[idx]), [])
             if o.sources[0].file != a.sources[0].file
         ]
+        if not others:  # the common case: a section head that titles nothing else
+            continue
         below = _NOT_HAN_RE.sub("", a.paragraphs[idx + 1])[:GLUED_MATCH_CHARS]
         if len(below) < GLUED_MATCH_CHARS or not any(below in han_text(o) for o in others):
             continue
