@@ -532,11 +532,6 @@ def _dateline_re() -> re.Pattern[str]:
     )
 
 
-def stripped_opens(text: str) -> bool:
-    """Whether ``text`` opens with a bracket (after spaces)."""
-    return text.lstrip(_WS)[:1] in _OPEN
-
-
 def parse_dateline(paragraph: str) -> tuple[str, str, Byline | None] | None:
     """Split a dateline off the start of a paragraph.
 
@@ -553,17 +548,17 @@ def parse_dateline(paragraph: str) -> tuple[str, str, Byline | None] | None:
         return None  # 本报记者王五电… is not a dateline
     org = m.group("org")
     paper = None if org == "本报" else canonical_paper(org)
-    if m.group("kind") == "消息":
-        if not stripped_opens(paragraph[m.end() :]):
-            return None  # 消息 is a dateline only with its reporter in brackets
-        if not find_paper(org):
-            paper = None  # a site's lead (国际在线…消息): the printing paper is another
     pos = m.end()
     byline: Byline | None = None
     rest_start = pos
     after = paragraph[pos:]
     stripped = after.lstrip(_WS)
     offset = pos + len(after) - len(stripped)
+    if m.group("kind") == "消息":
+        if stripped[:1] not in _OPEN:
+            return None  # 消息 is a dateline only with its reporter in brackets
+        if not find_paper(org):
+            paper = None  # a site's lead (国际在线…消息): the printing paper is another
     if stripped[:1] in _OPEN:
         close = re.match(r"[(（\[【〔]([^()（）\[\]【】〔〕]{1,60})[)）\]】〕]", stripped)
         if close:
