@@ -37,14 +37,19 @@ SKIPPED = ["broken_empty.txt", "broken_png.txt", "malformed.txt"]
 
 
 def generator(
-    *args: str, check: int | None = 0, timeout: float = 300
+    *args: str,
+    check: int | None = 0,
+    timeout: float = 300,
+    cwd: Path = ROOT,
+    env: dict | None = None,
 ) -> subprocess.CompletedProcess:
-    """``python -m generator ARGS`` in the checkout; asserts the exit code unless None."""
-    env = dict(os.environ)
+    """``python -m generator ARGS`` in ``cwd`` (the checkout); asserts the exit
+    code unless ``check`` is None."""
+    env = dict(os.environ if env is None else env)
     env.pop("ARCHIVE_SKIP_GENERATE", None)
     proc = subprocess.run(
         [sys.executable, "-m", "generator", *args],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,

@@ -27,7 +27,9 @@ import time
 from pathlib import Path
 
 import pytest
+from test_cli import generator
 from test_cli import snapshot as files_of  # relative path → sha256 of every file
+from test_crash import start  # python -m generator in its own process group
 
 from generator import publish
 from generator.errors import ArchiveError, shown
@@ -44,16 +46,7 @@ SECRET = "TOKEN-issue17-must-not-leak"
 
 def run(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 300):
     """``python -m generator ARGS`` in ``cwd``; never raises on the exit code."""
-    environment = dict(os.environ if env is None else env)
-    environment.pop("ARCHIVE_SKIP_GENERATE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return generator(*args, check=None, cwd=cwd, env=env, timeout=timeout)
 
 
 def tree_state(folder: Path) -> dict[str, tuple]:
@@ -513,17 +506,7 @@ def test_ctrl_c_prints_at_most_two_lines(tmp_path):
     """SIGINT to the whole process group (as a terminal sends it) in the middle
     of a build: exit 130, at most two lines after what the build printed before."""
     args = ["build", "--corpus", str(CORPUS), "--docs", str(tmp_path / "docs"), "--no-cache"]
-    env = dict(os.environ)
-    env.pop("ARCHIVE_SKIP_GENERATE", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", *args, "-q"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = start([*args, "-q"])
     time.sleep(1.2)  # inside clean+split / enrich: worker processes are running
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -550,15 +533,7 @@ def test_ctrl_c_during_site_prints_at_most_two_lines_and_leaves_nothing(tmp_path
     env.pop("ARCHIVE_SKIP_GENERATE", None)
     first = run("site", "-q", cwd=project, env=env)
     assert first.returncode == 0, first.stderr[-3000:]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "site", "-q", "--no-cache"],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = start(["site", "-q", "--no-cache"], project)
     deadline = time.monotonic() + 120
     while not list(project.glob(".site.staging-*")) and proc.poll() is None:
         assert time.monotonic() < deadline
