@@ -16,7 +16,6 @@ not turned into 干, 著 in 著名 stays 著).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
@@ -61,13 +60,7 @@ def reverse_map(used: Iterable[str], forms: Mapping[str, str] | None = None) -> 
     return {t: s for t, s in sorted(forms.items()) if s in chars and t not in chars}
 
 
-def script(mapping: Mapping[str, str]) -> str:
-    """``window.__archiveVariants = {...};`` for ``mapping`` (as ``hant.variants_script``)."""
-    return (
-        "window.__archiveVariants = "
-        + json.dumps(dict(mapping), ensure_ascii=False, separators=(",", ":"))
-        + ";\n"
-    )
+script = hant.variants_file  # the same file format as the Traditional edition's
 
 
 def edition_chars(files: Mapping[str, str | Kept], settings) -> set[str]:

@@ -352,10 +352,15 @@ def variants_script(counts: Counter[str]) -> str:
         if simplified != char and len(simplified) == 1:
             if simplified not in best or (n, char) > best[simplified]:
                 best[simplified] = (n, char)
-    mapping = {s: t for s, (_, t) in sorted(best.items())}
+    return variants_file({s: t for s, (_, t) in sorted(best.items())})
+
+
+def variants_file(mapping: dict[str, str]) -> str:
+    """``variants.js``: ``window.__archiveVariants = {...};``, the query map an
+    edition's search scripts apply character by character (both editions)."""
     return (
         "window.__archiveVariants = "
-        + json.dumps(mapping, ensure_ascii=False, separators=(",", ":"))
+        + json.dumps(dict(mapping), ensure_ascii=False, separators=(",", ":"))
         + ";\n"
     )
 
