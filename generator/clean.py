@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from . import resources
 from .model import Correction, Line, RawPage
 from .patterns import (
     BYLINE_ROLE_RE,
@@ -37,7 +38,7 @@ from .patterns import (
     is_prose,
 )
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = resources.data_dir()
 
 
 # --- OCR correction rules (data) --------------------------------------------

@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
+from . import resources
 from .patterns import HAN, han_count
 
-LAYOUT_FILE = Path(__file__).resolve().parent / "data" / "layout.yml"
+LAYOUT_FILE = resources.data_dir() / "layout.yml"
 
 # A page label: 第3版 / 第三版 / A05 / B2 (a letter section and a number).
 _PAGE_RE = re.compile(

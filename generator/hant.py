@@ -20,12 +20,12 @@ from pathlib import Path
 
 import yaml
 
-from . import cache, export
+from . import cache, export, resources
 from .model import Article
 from .parallel import shared_map
 from .publish import Kept, digest_of
 
-DATA = Path(__file__).parent / "data"
+DATA = resources.data_dir()
 _PUA = 0xF0000  # supplementary private use area: never in news text
 
 

@@ -25,12 +25,13 @@ from urllib.parse import quote
 import jinja2
 import numpy as np
 
+from . import resources
 from .cache import Memo, key
 from .model import Article, article_path
 from .parallel import shared_map
 from .publish import Kept, digest_of
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = resources.templates_dir()
 LATEST = 12
 KINDS = {
     "article": "文章",

@@ -27,9 +27,10 @@ from pathlib import Path
 
 import yaml
 
+from .. import resources
 from ..model import Article
 
-PAPERS_FILE = Path(__file__).resolve().parent.parent / "data" / "papers.yml"
+PAPERS_FILE = resources.data_dir() / "papers.yml"
 
 _CJK = "\u4e00-\u9fff\u3400-\u4dbf"
 _WS = " \t\u3000\u00a0"

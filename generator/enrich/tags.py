@@ -54,7 +54,9 @@ from pathlib import Path
 
 import yaml
 
-DATA_DIR = Path(__file__).parent.parent / "data"
+from .. import resources
+
+DATA_DIR = resources.data_dir()
 USER_DICT_PATH = DATA_DIR / "newsroom_dict.txt"
 STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
 TOPICS_PATH = DATA_DIR / "topics.yml"
