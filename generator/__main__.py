@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator {build,export,site,check,evaluate}``.
+"""Command line: ``python -m generator {new,build,export,site,check,evaluate}``.
 
 Parses arguments, checks the output folders, runs the pipeline
 (``pipeline.py``, where the whole flow reads in one place) and maps errors to
@@ -24,11 +24,11 @@ from .pipeline import Archive, generate, process
 from .progress import Progress
 from .settings import Settings, load_settings
 
-ROOT = Path(__file__).resolve().parent.parent
+SEED_GOLD = "tests/fixtures/gold/seed-articles.json"
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    settings = load_settings(ROOT, args)
+    settings = load_settings(args=args)
     check_outputs(settings, chosen=args.docs is not None)
     progress = Progress(quiet=args.quiet)
     archive = generate(settings, progress)
@@ -36,8 +36,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     return exit_code(archive.problems, args.strict)
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    """``new DIR``: an empty archive (config, corpus folder, theme overrides)."""
+    from .newproject import create
+
+    folder = create(Path(args.dir), site_name=args.name, site_url=args.url)
+    sys.stderr.write(
+        f"new archive in {shown(folder)}: put raw page files into {shown(folder / 'corpus')}, "
+        f"then run there: mkdocs serve  (or: python -m generator site)\n"
+    )
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    settings = load_settings(ROOT, args)
+    settings = load_settings(args=args)
     progress = Progress(quiet=True)
     archive = _process(settings, progress)
     convert = None
@@ -67,7 +79,7 @@ def release_memory() -> None:
 def cmd_site(args: argparse.Namespace) -> int:
     from . import site
 
-    settings = load_settings(ROOT, args)
+    settings = load_settings(args=args)
     site_folder = settings.offline_dir if args.offline else settings.site
     check_outputs(settings, chosen=args.docs is not None, site=site_folder)
     remove_stale_scratch(settings)
@@ -88,7 +100,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if args.explain:
         return explain_files([Path(f) for f in args.explain])
-    settings = load_settings(ROOT, args)
+    settings = load_settings(args=args)
     archive = _process(settings, Progress(quiet=True))
     sys.stdout.write(report(archive.articles, archive.problems))
     return exit_code(archive.problems, args.strict)
@@ -115,8 +127,8 @@ def explain_files(paths: list[Path]) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import evaluate
 
-    settings = load_settings(ROOT, args)
-    gold = Path(args.gold)
+    settings = load_settings(args=args)
+    gold = Path(args.gold) if args.gold else settings.root / SEED_GOLD
     check_gold(gold)
     archive = _process(settings, Progress(quiet=True))
     try:
@@ -247,7 +259,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
+    p = sub.add_parser("new", help="start a new archive in an empty folder")
+    p.add_argument("dir", help="the new archive's folder (new or empty)")
+    p.add_argument("--name", default="报纸文章档案", help="the site's name")
+    p.add_argument("--url", default="https://example.org/archive/", help="the site's URL")
+    p.set_defaults(func=cmd_new)
+
     def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "-f",
+            "--config-file",
+            type=Path,
+            help="the archive's mkdocs.yml (default: the one in the current folder)",
+        )
         p.add_argument("--corpus", type=Path, help="folder of raw page files (default: corpus/)")
         p.add_argument("--strict", action="store_true", help="exit non-zero on any warning")
         p.add_argument("--workers", type=int, help="processes (default: all cores)")
@@ -314,9 +338,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("evaluate", help="measure extraction and metadata against gold annotations")
     common(p)
-    p.add_argument(
-        "--gold", default=str(ROOT / "tests" / "fixtures" / "gold" / "seed-articles.json")
-    )
+    p.add_argument("--gold", help=f"gold annotations (default: {SEED_GOLD} in the project)")
     p.set_defaults(func=cmd_evaluate)
 
     args = parser.parse_args(argv)
@@ -390,5 +412,10 @@ def exit_now(code: int) -> None:
     os._exit(code)
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The ``jilin-news-archive`` console script: ``python -m generator``."""
     exit_now(main())
+
+
+if __name__ == "__main__":
+    run()

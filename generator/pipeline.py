@@ -86,7 +86,7 @@ def generate(settings: Settings, progress: Progress) -> Archive:
     Holds both docs folders' locks throughout: unchanged pages are kept as
     they are on disk (``publish.Kept``), so nobody else may write meanwhile.
     """
-    from . import hans_variants, hant, publish
+    from . import editions, hans_variants, hant, publish
 
     caches = cache.Caches(settings.cache_dir)
     with (
@@ -120,6 +120,9 @@ def generate(settings: Settings, progress: Progress) -> Archive:
         # the Simplified edition's search map (Traditional → Simplified), made after
         # the mirror so that it is not converted as a page of the Traditional edition
         files[hans_variants.FILE] = hans_variants.variants_js(files, settings)
+        files.update(editions.sitemap_stubs(files))
+        if settings.hant:
+            hant_files.update(editions.sitemap_stubs(hant_files))
         check_shrink(settings, files)
         # Both editions are ready before either is written, and both trees are
         # staged before either is swapped in: the two swaps follow each other at once.
@@ -135,6 +138,8 @@ def generate(settings: Settings, progress: Progress) -> Archive:
             s["count"] = report.written
         caches.save()
         publish.finish()
+        # the search dictionaries and the derived edition configs (editions.py)
+        editions.write_engine_files(settings, len(archive.articles))
     for path in report.conflicts or []:
         archive.problems.append(
             Problem(

@@ -1,6 +1,9 @@
-"""Settings: ``extra.archive`` in ``mkdocs.yml``, overridden by command-line flags.
+"""Settings: the ``archive`` plugin's options in ``mkdocs.yml``, overridden by flags.
 
-Keeping them in ``mkdocs.yml`` gives the site one configuration file.
+The options and their defaults are declared once, in ``plugin.ArchiveConfig``;
+``mkdocs.yml`` is read with MkDocs' own YAML loader (``!ENV``, ``INHERIT``).
+The project is the folder of that ``mkdocs.yml`` (``-f/--config-file``, or
+the current folder's).
 """
 
 from __future__ import annotations
@@ -11,21 +14,26 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from .errors import ArchiveError, UnsafeOutputError
+from .plugin import OPENCC_CONFIGS, ArchiveConfig
 
-from .errors import UnsafeOutputError
+__all__ = ["OPENCC_CONFIGS", "CACHE_FOLDER", "Settings", "load_settings", "settings_from"]
 
-OPENCC_CONFIGS = ("s2t", "s2tw", "s2hk", "s2twp", "s2hkp")
-
-# The generator's own cache folder, beside mkdocs.yml: memos in build/ (cache.py)
-# and the Traditional jieba dictionaries (hant.jieba_dictionaries). Not .cache/:
+# The generator's own folder beside mkdocs.yml: memos in build/ (cache.py), the
+# search dictionaries and the derived edition configs (editions.py). Not .cache/:
 # MkDocs plugins and Zensical use that one, and Zensical's --clean deletes it.
 CACHE_FOLDER = ".generator-cache"
+CONFIG_FILE = "mkdocs.yml"
+
+
+class ConfigError(ArchiveError, ValueError):
+    """``mkdocs.yml`` is missing, unreadable or holds a bad archive option."""
 
 
 @dataclass
 class Settings:
     root: Path
+    config_file: Path
     corpus: Path
     docs: Path
     docs_hant: Path
@@ -33,57 +41,124 @@ class Settings:
     offline_dir: Path
     site_url: str
     site_name: str
-    hant: bool = True
-    opencc: str = "s2t"
+    archive: ArchiveConfig  # the plugin's options (defaults filled in)
     workers: int | None = None
     lock_wait: float = 0.0
-    offline_full_text_limit: int = 300  # articles; above it the offline index holds summaries
-    pagefind_writer: str = "archive"  # "archive": pagefind.write_bundle; "pagefind": the CLI
-    pagefind_memory_mb: int = 3000  # one Pagefind CLI run; more memory, fewer (faster) runs
     cache_dir: Path | None = None  # memos of unchanged work (cache.py); None: no cache
     force: bool = False  # --force: write into a folder holding files we did not write
     allow_shrink: bool = False  # --allow-shrink: a build may remove most of the archive
 
+    @property
+    def hant(self) -> bool:
+        return self.archive.hant
 
-class _Loader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring MkDocs' own tags such as !ENV."""
+    @hant.setter
+    def hant(self, value: bool) -> None:
+        self.archive.hant = value
+
+    @property
+    def opencc(self) -> str:
+        return self.archive.opencc
+
+    @opencc.setter
+    def opencc(self, value: str) -> None:
+        self.archive.opencc = value
+
+    @property
+    def offline_full_text_limit(self) -> int:
+        return self.archive.offline_full_text_limit
+
+    @property
+    def pagefind_writer(self) -> str:
+        return self.archive.pagefind_writer
+
+    @property
+    def pagefind_memory_mb(self) -> int:
+        return self.archive.pagefind_memory_mb
 
 
-_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+def read_config(config_file: Path) -> dict:
+    """``mkdocs.yml`` as a dict, read as MkDocs reads it."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
 
-
-def load_settings(root: Path, args: argparse.Namespace | None = None) -> Settings:
-    """Settings for the project at ``root`` (with CLI overrides from ``args``)."""
-    config_path = root / "mkdocs.yml"
     try:
-        config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_Loader) or {}  # noqa: S506
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{config_path}: cannot read settings: {exc}") from None
-    extra = (config.get("extra") or {}).get("archive") or {}
-    opencc = str(extra.get("opencc", "s2t"))
-    if opencc not in OPENCC_CONFIGS:
-        raise ValueError(
-            f"{config_path}: extra.archive.opencc must be one of {', '.join(OPENCC_CONFIGS)}"
-        )
-    writer = str(extra.get("pagefind_writer", "archive"))
-    if writer not in ("archive", "pagefind"):
-        raise ValueError(f"{config_path}: extra.archive.pagefind_writer: archive or pagefind")
-    settings = Settings(
+        with open(config_file, "rb") as fh:
+            return yaml_load(fh) or {}
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{config_file}: no such file; run in an archive's folder, name its config with "
+            "-f, or start one with: python -m generator new DIR"
+        ) from None
+    except (OSError, ConfigurationError) as exc:
+        raise ConfigError(f"{config_file}: cannot read settings: {exc}") from None
+
+
+def archive_options(config: dict, config_file: Path) -> ArchiveConfig:
+    """The ``archive`` plugin's options in ``config`` (defaults when it is not listed)."""
+    entry: object = {}
+    plugins = config.get("plugins") or []
+    items = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else ((next(iter(p.items())) if isinstance(p, dict) else (p, {})) for p in plugins)
+    )
+    for name, options in items:
+        if name == "archive":
+            entry = options or {}
+    options = ArchiveConfig(config_file_path=str(config_file))
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{config_file}: plugins.archive: options must be a mapping")
+    options.load_dict(entry)
+    errors, _warnings = options.validate()
+    if errors:
+        name, error = errors[0]
+        raise ConfigError(f"{config_file}: plugins.archive.{name}: {error}")
+    return options
+
+
+def settings_from(config_file: Path, options: ArchiveConfig, config) -> Settings:
+    """Settings for the project whose ``mkdocs.yml`` is ``config_file``.
+
+    ``config``: that file's settings, as a dict or MkDocs' loaded config.
+    """
+    root = config_file.parent
+
+    def get(key: str, default: str) -> str:
+        value = config.get(key) if hasattr(config, "get") else None
+        return str(value) if value else default
+
+    return Settings(
         root=root,
-        corpus=root / str(extra.get("corpus", "corpus")),
-        docs=root / str(config.get("docs_dir", "docs")),
-        docs_hant=root / str(extra.get("docs_hant", "docs-hant")),
-        site=root / str(config.get("site_dir", "site")),
-        offline_dir=root / str(extra.get("offline_dir", "site-offline")),
-        site_url=str(config.get("site_url") or "https://example.org/"),
-        site_name=str(config.get("site_name") or "档案"),
-        hant=bool(extra.get("hant", True)),
-        opencc=opencc,
-        offline_full_text_limit=int(extra.get("offline_full_text_limit", 300)),
-        pagefind_writer=writer,
-        pagefind_memory_mb=int(extra.get("pagefind_memory_mb", 3000)),
+        config_file=config_file,
+        corpus=root / options.corpus,
+        docs=root / get("docs_dir", "docs"),
+        docs_hant=root / options.docs_hant,
+        site=root / get("site_dir", "site"),
+        offline_dir=root / options.offline_dir,
+        site_url=get("site_url", "https://example.org/"),
+        site_name=get("site_name", "档案"),
+        archive=options,
         cache_dir=root / CACHE_FOLDER / "build",
     )
+
+
+def load_settings(where: Path | None = None, args: argparse.Namespace | None = None) -> Settings:
+    """Settings for a project (with CLI overrides from ``args``).
+
+    ``where``: the project folder or its config file; default ``-f`` from
+    ``args``, else ``mkdocs.yml`` in the current folder.
+    """
+    chosen = getattr(args, "config_file", None) if args is not None else None
+    if chosen:
+        config_file = Path(chosen)
+    elif where is not None:
+        config_file = where / CONFIG_FILE if where.is_dir() else where
+    else:
+        config_file = Path(CONFIG_FILE)
+    config_file = config_file.resolve()
+    config = read_config(config_file)
+    settings = settings_from(config_file, archive_options(config, config_file), config)
     if args is not None:
         if getattr(args, "corpus", None):
             settings.corpus = args.corpus.resolve()

@@ -37,7 +37,7 @@ def _site_urls(built: BuiltSite) -> tuple[str, str]:
     """The configured site_url of the Simplified and the Traditional edition."""
     return (
         _config(built, "mkdocs.yml")["site_url"],
-        _config(built, "mkdocs-hant.yml")["site_url"],
+        _config(built, ".generator-cache/editions/zh-Hant.yml")["site_url"],
     )
 
 

@@ -6,7 +6,7 @@ and ``s2hkp`` (README, *Traditional edition*). For each, a small project copy
 to that variant and built with the real ``python -m generator site
 --offline``: the Traditional pages must be in that variant, and the jieba
 dictionaries the Traditional search index segments with (the files
-``mkdocs-hant*.yml`` name, in the generator's own ``.generator-cache/``) must
+the derived Traditional configs name, in the generator's own ``.generator-cache/``) must
 be that variant's. The variants are built one after the other in the same
 copy, so each build also checks that a changed variant remakes the
 dictionaries.
@@ -63,19 +63,27 @@ def test_the_words_tell_every_variant_apart() -> None:
             assert convert_text(word, variant) == form, (word, variant)
 
 
-def test_the_traditional_configs_name_the_dictionaries_the_generator_writes() -> None:
-    """``mkdocs-hant*.yml`` hold one path per dictionary, the same for every variant."""
-    from mkdocs.config import load_config
+def test_the_traditional_configs_name_the_dictionaries_the_generator_writes(
+    tmp_path: Path,
+) -> None:
+    """The derived Traditional configs (``editions.py``) name one path per
+    dictionary, the same for every variant, and never ``.cache/``."""
+    from generator import editions
+    from generator.settings import load_settings
 
     expected = {
         "jieba_dict": f"{CACHE_FOLDER}/{hant.HANT_DICTIONARIES[0]}",
         "jieba_dict_user": f"{CACHE_FOLDER}/{hant.HANT_DICTIONARIES[1]}",
     }
-    for name in ("mkdocs-hant.yml", "mkdocs-hant-offline.yml"):
-        config = load_config(str(ROOT / name))
-        search = config.plugins["material/search"].config
-        assert {k: search[k] for k in expected} == expected, name
-        assert ".cache/" not in (ROOT / name).read_text(encoding="utf-8")
+    settings = load_settings(ROOT)
+    base = {"plugins": [{"search": {"lang": "zh"}}, {"archive": {}}], "site_name": "档案"}
+    for variant in OPENCC_CONFIGS:
+        settings.opencc = variant
+        for edition in ("zh-Hant", "zh-Hant-offline"):
+            config = editions.derive(base, edition, settings, lambda s: s, 0, tmp_path)
+            search = next(p["search"] for p in config["plugins"] if "search" in p)
+            assert {k: search[k] for k in expected} == expected, (variant, edition)
+            assert ".cache/" not in str(config)
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +97,7 @@ def project(tmp_path_factory) -> Path:
 
 
 def set_variant(root: Path, variant: str) -> None:
-    """``extra.archive.opencc: VARIANT`` in the project's mkdocs.yml (nothing else edited)."""
+    """``opencc: VARIANT`` (the archive plugin's option) in the project's mkdocs.yml (nothing else edited)."""
     config = root / "mkdocs.yml"
     text, n = re.subn(
         r"^(\s+opencc:\s*)\S+", rf"\g<1>{variant}", config.read_text("utf-8"), flags=re.M
