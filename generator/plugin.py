@@ -81,6 +81,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             self.pagefind = served_search(self.config) == "pagefind"
         if self.pagefind:
             editions.use_pagefind(config, self.config.search_merge)
+        elif self.config.offline_scope:  # the search panel says what it searches
+            config.extra["archive_search"] = {"offline_scope": self.config.offline_scope}
         if self.config.fast:
             from .fastpages import FastPages
 

@@ -57,38 +57,6 @@ def test_query_string_shapes():
 # --- offline: summaries above the threshold -------------------------------------------
 
 
-def test_summary_content_keeps_head_and_metadata():
-    html = (
-        '<h1 id="t">标题</h1><div class="archive-meta" markdown="0"><dl><dt>标签</dt>'
-        '<dd>珲春</dd><dd>2023年 <span class="archive-note">（日期推断自正文）</span></dd>'
-        '</dl></div>\n<div class="archive-body" markdown="0">\n<p>第一段。</p>\n<p>第二段。</p>\n'
-        '</div>\n<h2 id="r">相关文章</h2><ul><li>别的文章</li></ul>'
-    )
-    short = site.summary_content("articles/2023/01/x.md", html)
-    assert "标题" in short and "珲春" in short
-    assert "第一段" not in short  # no body text at all: SUMMARY_CHARS = 0
-    assert "第二段" not in short and "相关文章" not in short and "日期推断" not in short
-    for left_out in ("sources/a.txt.md", "reporters/abc.md", "dates/2023-01-05.md"):
-        assert site.summary_content(left_out, html) is None
-    index = '<h1 id="t">长春</h1>\n<p>共 3 篇。<a href="index.md">返回</a></p>\n<ul><li>x</li></ul>'
-    assert site.summary_content("dates/2023-01.md", index) == '<h1 id="t">长春</h1>'
-    assert site.summary_content("tags/abc.md", index) == '<h1 id="t">长春</h1>'
-    with_paragraph = '<h1 id="t">长春</h1><p>共 3 篇。<a href="index.md">返回</a></p>'
-    assert site.summary_content("cities/changchun.md", index) == with_paragraph
-    assert site.summary_content("tags/index.md", index) == with_paragraph
-    assert site.summary_content("about.md", html) == html
-
-
-def test_summary_content_can_keep_the_start_of_the_body(monkeypatch):
-    html = (
-        '<h1 id="t">标题</h1><div class="archive-meta" markdown="0"></div>\n'
-        '<div class="archive-body" markdown="0">\n<p>第一段很长很长。</p>\n<p>第二段。</p>\n</div>'
-    )
-    monkeypatch.setattr(site, "SUMMARY_CHARS", 3)
-    short = site.summary_content("articles/2023/01/x.md", html)
-    assert "第一段……" in short and "很长" not in short and "第二段" not in short
-
-
 @pytest.fixture(scope="module")
 def offline_summary(tmp_path_factory):
     """The bundled corpus built offline with a threshold of 5 articles."""
@@ -96,7 +64,7 @@ def offline_summary(tmp_path_factory):
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     text, n = re.subn(r"offline_full_text_limit: *\d+", "offline_full_text_limit: 5", text)
-    assert n == 1, "extra.archive.offline_full_text_limit not found in mkdocs.yml"
+    assert n == 1, "offline_full_text_limit not found in mkdocs.yml"
     config.write_text(text, encoding="utf-8")
     run_generator(root, "site", "--offline", "--quiet")
     return root / "site-offline"
