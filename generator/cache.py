@@ -63,13 +63,26 @@ _LIBRARIES = ("jieba", "rjieba", "opencc", "jinja2", "pyyaml")
 _ORDER = ("meta", "pages", "words", "people", "dates", "subjects", "render", "hant")
 
 
+# Data files that only one memo's step reads: they are left out of
+# ``fingerprint()`` and put into that step's keys instead (``data_fingerprint``),
+# so that an edit of the OCR rules re-cleans every raw file but keeps every
+# article whose cleaned text did not change (places, tags, pages, Traditional).
+# ``corrections.yml`` is read by ``clean.clean_page`` alone, which runs only
+# inside the ``pages`` memo's step (``pages.process_file``).
+SCOPED_DATA = {"corrections.yml": "pages"}
+
+
 @cache
 def fingerprint() -> bytes:
-    """Hash of everything besides the input that decides a cached result."""
+    """Hash of everything besides the input that decides a cached result
+    (but for ``SCOPED_DATA``, which the keys of the step that reads it hold)."""
     h = hashlib.sha1(_FORMAT)
     roots = [PACKAGE, PACKAGE.parent / "templates"]
+    scoped = {PACKAGE / "data" / name for name in SCOPED_DATA}
     for root in roots:
         for path in sorted(root.rglob("*")):
+            if path in scoped:
+                continue
             if path.is_file() and "__pycache__" not in path.parts:
                 h.update(path.relative_to(root.parent).as_posix().encode())
                 h.update(path.read_bytes())
@@ -78,6 +91,19 @@ def fingerprint() -> bytes:
             h.update(f"{lib}={metadata.version(lib)}".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{lib}=-".encode())
+    return h.digest()
+
+
+@cache
+def data_fingerprint(memo: str) -> bytes:
+    """Hash of the ``SCOPED_DATA`` files read by the step of ``memo`` (a part
+    of that step's keys)."""
+    h = hashlib.sha1(memo.encode())
+    for name, user in sorted(SCOPED_DATA.items()):
+        if user == memo:
+            path = PACKAGE / "data" / name
+            h.update(name.encode())
+            h.update(path.read_bytes() if path.is_file() else b"-")
     return h.digest()
 
 

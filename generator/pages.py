@@ -48,5 +48,6 @@ def process_files(
     files: list[read.RawFile], memo: cache.Memo, workers: int | None = None
 ) -> list[FileResult]:
     """``process_file`` for every file, in order, reusing the memo's results."""
-    keys = [cache.key("page", f.name, f.data, f.meta) for f in files]
+    rules = cache.data_fingerprint("pages")  # the OCR rules (corrections.yml)
+    keys = [cache.key("page", rules, f.name, f.data, f.meta) for f in files]
     return cache.map_cached(memo, process_file, files, keys, workers, PARALLEL_FROM)
