@@ -4,9 +4,9 @@ import sys
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Print the tally kept in ``BAD_INPUT_TALLY`` by tests/test_bad_input.py, if it ran."""
+    """Print the tally kept in ``BAD_INPUT_TALLY`` by tests/test_read.py, if it ran."""
     for name, module in list(sys.modules.items()):
-        if name.rsplit(".", 1)[-1] == "test_bad_input":
+        if name.rsplit(".", 1)[-1] == "test_read":
             tally = vars(module).get("BAD_INPUT_TALLY")
             if tally and tally["tried"]:
                 terminalreporter.write_line(

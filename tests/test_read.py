@@ -2,7 +2,7 @@
 
 Every committed fixture under ``tests/fixtures/bad/`` is defined in this module
 (``fixture_files()``); ``test_committed_fixtures_match_definitions`` keeps the
-files and the definitions in step, and ``PYTHONPATH=. python tests/test_bad_input.py``
+files and the definitions in step, and ``PYTHONPATH=. python tests/test_read.py``
 rewrites them. Large inputs (20 MB, 100,000 characters, a file over the size
 limit) are made in ``tmp_path`` at test time instead of being committed.
 
@@ -438,7 +438,7 @@ def test_committed_fixtures_match_definitions():
         for p in BAD.rglob("*")
         if p.is_file() and p.name != "README.md"
     }
-    assert on_disk == set(files), "run: PYTHONPATH=. python tests/test_bad_input.py"
+    assert on_disk == set(files), "run: PYTHONPATH=. python tests/test_read.py"
     for name, data in files.items():
         assert (BAD / name).read_bytes() == data, name
     total = sum(p.stat().st_size for p in BAD.rglob("*") if p.is_file())
