@@ -25,6 +25,8 @@ from .model import Article
 from .parallel import shared_map
 from .publish import Kept, digest_of
 
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # as enrich.tags
+
 DATA = resources.data_dir()
 _PUA = 0xF0000  # supplementary private use area: never in news text
 
@@ -33,7 +35,7 @@ _PUA = 0xF0000  # supplementary private use area: never in news text
 def overrides(config: str = "s2t", path: str | None = None) -> tuple[tuple[str, str], ...]:
     """(simplified, traditional) phrase pairs for ``config``, longest first."""
     file = Path(path) if path else DATA / "hant_overrides.yml"
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or []
+    data = yaml.load(file.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []  # noqa: S506
     pairs = []
     for entry in data:
         configs = entry.get("configs") or ["s2t", "s2tw", "s2hk", "s2twp", "s2hkp"]

@@ -29,6 +29,7 @@ import yaml
 
 from .. import resources
 from ..model import Article
+from .tags import YAML_LOADER
 
 PAPERS_FILE = resources.data_dir() / "papers.yml"
 
@@ -58,7 +59,8 @@ class Paper:
 @lru_cache(maxsize=4)
 def load_papers(path: str | None = None) -> tuple[Paper, ...]:
     """The known papers (cached). ``path`` overrides the bundled data file."""
-    data = yaml.safe_load(Path(path or PAPERS_FILE).read_text(encoding="utf-8")) or []
+    text = Path(path or PAPERS_FILE).read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=YAML_LOADER) or []  # noqa: S506 - a safe loader
     papers = []
     for entry in data:
         papers.append(

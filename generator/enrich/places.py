@@ -38,7 +38,7 @@ from importlib import resources
 
 import yaml
 
-from .tags import trie_pattern
+from .tags import YAML_LOADER, trie_pattern
 
 __all__ = ["Place", "gazetteer", "find_places", "rollup"]
 
@@ -129,7 +129,7 @@ class _Gazetteer:
 
 def _read_data() -> dict:
     text = resources.files("generator").joinpath("data/gazetteer.yml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
 
 
 def _is_bare(surface: str, entry_data: dict) -> bool:
