@@ -64,7 +64,8 @@ def test_an_installed_package_starts_and_builds_a_new_archive(tmp_path: Path) ->
     where = run([python, "-c", "import generator; print(generator.__file__)"], cwd=work)
     assert where.stdout.startswith(str(venv)), where.stdout
 
-    run([python, "-m", "generator", "new", "archive", "--name", "我的档案"], cwd=work)
+    url = "https://example.org/my-archive/"  # mkdocs serve serves below its path
+    run([python, "-m", "generator", "new", "archive", "--name", "我的档案", "--url", url], cwd=work)
     project = work / "archive"
     for raw in sorted((ROOT / "corpus").glob("*.txt"))[:2]:
         shutil.copy2(raw, project / "corpus" / raw.name)
@@ -91,7 +92,9 @@ def test_an_installed_package_starts_and_builds_a_new_archive(tmp_path: Path) ->
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline and not body:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{page}", timeout=5) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/my-archive/{page}", timeout=5
+                ) as r:
                     body = r.read().decode("utf-8")
             except OSError:
                 time.sleep(1)
