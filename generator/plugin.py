@@ -143,7 +143,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             Path(config.docs_dir),
             Path(config.site_dir) / BUNDLE,
             options.pagefind_writer,
-            options.pagefind_memory_mb,
+            options.opencc if lang == "zh-Hant" else None,
         )
 
     def on_env(self, env, *, config, files):

@@ -190,12 +190,13 @@ def utf8_search_index(folder: Path) -> None:
 def search_indexes(settings, langs: list[str], bundles: dict[str, Path]) -> None:
     """The Pagefind bundle of each edition (both at once when there are cores for it).
 
-    Built from the generated Markdown, not from MkDocs' HTML, and after the
-    MkDocs builds, not beside them (they use every core).
+    Built from each edition's exported articles (``data/corpus.jsonl``, see
+    ``search_records``), not from MkDocs' HTML, and after the MkDocs builds,
+    not beside them (they use every core).
     """
-    docs = {"zh-Hans": settings.docs, "zh-Hant": settings.docs_hant}
+    docs = {"zh-Hans": (settings.docs, None), "zh-Hant": (settings.docs_hant, settings.opencc)}
     jobs = [
-        (lang, docs[lang], bundles[lang], settings.pagefind_writer, settings.pagefind_memory_mb)
+        (lang, docs[lang][0], bundles[lang], settings.pagefind_writer, docs[lang][1])
         for lang in langs
     ]
     if parallel_editions(settings) and len(jobs) > 1:
@@ -205,17 +206,16 @@ def search_indexes(settings, langs: list[str], bundles: dict[str, Path]) -> None
             index_edition(*job)
 
 
-def index_edition(lang: str, docs: Path, bundle: Path, writer: str, memory_mb: int) -> None:
-    """One edition's Pagefind bundle (in this process or a worker process)."""
+def index_edition(
+    lang: str, docs: Path, bundle: Path, writer: str, opencc: str | None = None
+) -> None:
+    """One edition's Pagefind bundle (in this process or a worker process);
+    ``opencc``: the Traditional edition's OpenCC setting."""
     from . import pagefind
 
     with timed(f"pagefind {lang}") as t:
         t["count"] = pagefind.index_edition(
-            docs,
-            bundle,
-            workdir=bundle.parent,
-            parts=None if writer == "archive" else 0,
-            part_mb=memory_mb,
+            docs, bundle, workdir=bundle.parent, writer=writer, opencc=opencc
         )
 
 

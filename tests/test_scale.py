@@ -13,45 +13,17 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from sitebuild import CHROMIUM, built_site, copy_project, run_generator, serve  # noqa: F401
 
-from generator import pagefind, site
+from generator import pagefind
+from generator import search_records as sr
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 QUERIES = ("对接合作", "珲春", "乡村振兴")
-
-
-# --- the bigram encoding (Python side; the browser's copy is tested below) -----------
-
-
-def test_encode_and_query_string_agree():
-    text = "记者从珲春综合保税区管理局了解到，2023年出口商用车621辆。"
-    # Pagefind drops punctuation from the words it indexes ("，2023" → "2023")
-    encoded = [w for w in (re.sub(r"[^\w]", "", t) for t in pagefind.encode(text).split()) if w]
-    for term in ("珲春", "综合保税区", "保税", "出口商用车", "621辆", "2023年"):
-        query = pagefind.query_string(term)
-        tokens = query.strip('"').split()
-        # a phrase query is a contiguous run of the page's tokens
-        if query.startswith('"'):
-            assert any(encoded[i : i + len(tokens)] == tokens for i in range(len(encoded))), (
-                term,
-                query,
-            )
-        else:  # unordered: every token matches a page token by prefix
-            assert all(any(e.startswith(t) for e in encoded) for t in tokens), (term, query)
-    assert pagefind.decode(pagefind.encode(text)) == text
-
-
-def test_query_string_shapes():
-    assert pagefind.query_string("珲春") == "珲春"
-    assert pagefind.query_string("春") == "春"
-    assert pagefind.query_string("对接合作") == '"对接 接合 合作"'
-    assert pagefind.query_string("2023年") == "2023 年"  # 年 may go on (年形成): prefix
 
 
 # --- offline: summaries above the threshold -------------------------------------------
@@ -134,7 +106,8 @@ def test_served_build_uses_pagefind_not_material_search(built_site):  # noqa: F8
 
 def _records_with(docs: Path, word: str) -> set[str]:
     """Pages whose indexed record contains ``word``: what search must find."""
-    return {r.url for r in pagefind.records(docs) if word in f"{r.title} {r.text}"}
+    opencc = "s2t" if docs.name == "docs-hant" else None
+    return {r.url for r in sr.records(docs, opencc) if word in f"{r.title} {r.text}"}
 
 
 def _check_queries(site_folder: Path, root: Path, browser) -> None:
@@ -197,88 +170,22 @@ def test_pagefind_finds_chinese_words(built_site, browser):  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def parted_site(built_site, tmp_path_factory):  # noqa: F811
-    """The served site with both editions indexed by the Pagefind CLI, in 3 runs each."""
-    site_copy = tmp_path_factory.mktemp("parted") / "site"
+def api_site(built_site, tmp_path_factory):  # noqa: F811
+    """The served site with both editions indexed by Pagefind's Python API (the fallback)."""
+    site_copy = tmp_path_factory.mktemp("api") / "site"
     shutil.copytree(built_site.site, site_copy)
-    for docs, bundle in (
-        (built_site.root / "docs", site_copy / "pagefind"),
-        (built_site.root / "docs-hant", site_copy / "zh-Hant" / "pagefind"),
+    for docs, bundle, opencc in (
+        (built_site.root / "docs", site_copy / "pagefind", None),
+        (built_site.root / "docs-hant", site_copy / "zh-Hant" / "pagefind", "s2t"),
     ):
-        pagefind.index_edition(docs, bundle, parts=3)
+        pagefind.index_edition(docs, bundle, writer="pagefind", opencc=opencc)
     return site_copy
-
-
-def _postings(bundle: Path) -> tuple[dict[str, list], dict[str, int]]:
-    """Word → sorted [(page URL, locations, meta locations)], and URL → word count.
-
-    Page numbers are resolved (a page is written as the gap from the word's
-    previous page), so that bundles listing their pages in another order compare.
-    """
-    part = pagefind._Part.read(bundle)
-    urls = part.urls()
-    words: dict[str, list] = {}
-    for lo, _hi, name in part.meta[2]:
-        for word, pages, variants in pagefind._chunk_words(part, name):
-            assert word not in words and lo <= word
-            resolved = [[form, _resolved(urls, found)] for form, found in variants]
-            words[word] = [_resolved(urls, pages), sorted(resolved)]
-    return words, {u: n for u, (_h, n) in zip(urls, part.meta[1], strict=True)}
-
-
-def _resolved(urls: list[str], pages: list) -> list:
-    """[(gap, locs, meta locs)] → sorted [(URL, locs, meta locs)]."""
-    number, found = 0, []
-    for gap, locs, meta_locs in pages:
-        number += gap
-        found.append((urls[number], locs, meta_locs))
-    return sorted(found)
-
-
-def _bounds_ok(bundle: Path) -> bool:
-    chunks = [(lo, hi) for lo, hi, _ in pagefind._Part.read(bundle).meta[2]]
-    return chunks == sorted(chunks) and all(a[1] < b[0] for a, b in pairwise(chunks))
-
-
-@needs_pagefind
-def test_written_index_equals_pagefinds(built_site, parted_site):  # noqa: F811
-    """The index the generator writes holds exactly what Pagefind's own runs hold."""
-    for sub in ("pagefind", "zh-Hant/pagefind"):
-        written = _postings(built_site.site / sub)
-        assert written == _postings(parted_site / sub)  # the same words, pages, positions
-        assert len(written[0]) > 5000 and any(w.isascii() for w in written[0])
-        assert _bounds_ok(built_site.site / sub) and _bounds_ok(parted_site / sub)
-
-
-TRICKY = [
-    # compound tokens: Pagefind indexes the whole and its parts, the parts lighter
-    pagefind.Record(
-        "a.html", "（sitemap.xml）与GDP增长5.2%", "增速10.5%。同比-3.1个百分点", kind="article"
-    ),
-    pagefind.Record(
-        "b.html", "Ａ股ｐａｇｅ　全角", "e-mail: news@jlnews.cn；C++ 2023—2024年", kind="page"
-    ),
-    # compatibility ideographs, an extension-B character, Latin with diacritics
-    pagefind.Record("c.html", "", "豈更車 𠀋吉 Café naïve ①② №5 ＃标签 _下划_线_", kind="article"),
-    pagefind.Record("d.html", "只有标题", "", kind="page"),
-]
-
-
-@needs_pagefind
-def test_written_index_equals_pagefinds_on_tricky_tokens(tmp_path):
-    """Digits, Latin, punctuation, full-width and compatibility forms, empty parts."""
-    reference, written = tmp_path / "cli", tmp_path / "written"
-    pagefind.merge_parts(pagefind.build_parts(TRICKY, 1, tmp_path / "runs"), TRICKY, reference)
-    pagefind.write_bundle(TRICKY, written, tmp_path / "probe")
-    got = _postings(written)
-    assert got == _postings(reference)
-    assert {"sitemapxml", "sitemap", "52", "增长"} <= got[0].keys()
 
 
 @needs_pagefind
 @pytest.mark.browser
-def test_pagefind_finds_chinese_words_with_parts(built_site, parted_site, browser):  # noqa: F811
-    _check_queries(parted_site, built_site.root, browser)
+def test_pagefind_finds_chinese_words_with_the_api_writer(built_site, api_site, browser):  # noqa: F811
+    _check_queries(api_site, built_site.root, browser)
 
 
 @needs_pagefind
@@ -293,12 +200,12 @@ def test_browser_query_encoding_matches_python(built_site, browser):  # noqa: F8
             got = page.evaluate(
                 "([ts, t, enc]) => [ts.map(window.__archiveSearch.queryString),"
                 " window.__archiveSearch.decode(enc)]",
-                [terms, text, pagefind.encode(text)],
+                [terms, text, sr.encode(text)],
             )
         finally:
             page.close()
-    assert got[0] == [pagefind.query_string(t) for t in terms]
-    assert got[1] == pagefind.decode(pagefind.encode(text))
+    assert got[0] == [sr.query_string(t) for t in terms]
+    assert got[1] == sr.decode(sr.encode(text))
 
 
 # --- incremental generation -------------------------------------------------------------

@@ -1,6 +1,6 @@
 /* Served search: Pagefind in Material's search box (served build only).
  *
- * The index holds character bigrams of the Chinese text (generator/pagefind.py
+ * The index holds character bigrams of the Chinese text (generator/search_records.py
  * explains why), so a query is turned into bigrams with the same rule and
  * searched as an exact phrase: every page containing the query string is
  * found. Pagefind is asked for the language "und" so that it does not cut the
@@ -23,7 +23,7 @@
   var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]+/gu;
   var HAN_ONLY = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]+$/u;
 
-  /* --- query encoding: mirrors generator/pagefind.py (query_string, decode) --- */
+  /* --- query encoding: mirrors generator/search_records.py (query_string, decode) --- */
 
   function chars(s) { return Array.from(s); }
 
