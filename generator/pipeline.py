@@ -138,8 +138,10 @@ def generate(settings: Settings, progress: Progress) -> Archive:
             s["count"] = report.written
         caches.save()
         publish.finish()
-        # the search dictionaries and the derived edition configs (editions.py)
-        editions.write_engine_files(settings, len(archive.articles))
+        # the search dictionaries and the derived edition configs (editions.py),
+        # for the docs folder mkdocs.yml names (a --docs build is built by `site`)
+        if not settings.docs_chosen:
+            editions.write_engine_files(settings, len(archive.articles))
     for path in report.conflicts or []:
         archive.problems.append(
             Problem(

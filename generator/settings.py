@@ -47,6 +47,7 @@ class Settings:
     cache_dir: Path | None = None  # memos of unchanged work (cache.py); None: no cache
     force: bool = False  # --force: write into a folder holding files we did not write
     allow_shrink: bool = False  # --allow-shrink: a build may remove most of the archive
+    docs_chosen: bool = False  # --docs: not the docs folder mkdocs.yml names
 
     @property
     def hant(self) -> bool:
@@ -167,6 +168,7 @@ def load_settings(where: Path | None = None, args: argparse.Namespace | None = N
             if not str(docs).strip():  # Path("") is the current folder: never meant
                 raise UnsafeOutputError("--docs is empty: name the output folder; nothing changed")
             settings.docs = Path(docs).resolve()
+            settings.docs_chosen = True
             settings.docs_hant = settings.docs.parent / f"{settings.docs.name}-hant"
         settings.workers = capped_workers(getattr(args, "workers", None))
         settings.force = bool(getattr(args, "force", False))
