@@ -18,14 +18,12 @@ paper). Two writers (``extra.archive.pagefind_writer``):
   order the results: the headline weighs ``HEADLINE`` times the text, and
   metadata values are not indexed (in ``und`` a whole headline is one word).
 
-Bundle layout (1.5): ``pagefind-entry.json`` names ``pagefind.<hash>.pf_meta``
-(CBOR: version, pages as [fragment, word count], chunks as [first word, last
-word, file], filters, sorts, metadata fields); ``index/<hash>.pf_index`` is a
-chunk of words in code point order, each [word, pages, variants], a page [gap
-from the word's previous page, locations, metadata locations], locations in
-groups by weight, lightest first, each opened by -(24 × weight) - 1, then the
-first position and the gaps; ``fragment/<hash>.pf_fragment`` is a page's JSON.
-Every file is gzip of ``pagefind_dcd`` and the data.
+Bundle (1.5): ``pagefind-entry.json`` names ``pagefind.<hash>.pf_meta`` (CBOR:
+version, pages [fragment, word count], chunks [first word, last word, file],
+filters, sorts, metadata fields); a chunk ``index/<hash>.pf_index`` lists words
+[word, pages, variants], a page [gap from the previous page, locations, metadata
+locations], locations by weight, lightest first: -(24 × weight) - 1, the first
+position, the gaps. Files are gzip of ``pagefind_dcd`` and the data.
 """
 
 from __future__ import annotations
@@ -113,15 +111,9 @@ def index_edition(docs: Path, out: Path, workdir: Path | None = None, writer: st
 
 def custom_records(recs: list[Record]) -> list[dict]:
     """The arguments of ``PagefindIndex.add_custom_record`` for each record."""
-    return [
-        {
-            "url": "/" + r.url,
-            "content": " ".join([*tokens(r.title), SEPARATOR, *tokens(r.text)]),
-            "language": LANGUAGE,
-            "meta": _meta(r),
-        }
-        for r in recs
-    ]
+    content = [" ".join([*tokens(r.title), SEPARATOR, *tokens(r.text)]) for r in recs]
+    return [dict(url="/" + r.url, content=c, language=LANGUAGE, meta=_meta(r))
+            for r, c in zip(recs, content, strict=True)]  # fmt: skip
 
 
 def _meta(r: Record) -> dict[str, str]:
@@ -435,79 +427,57 @@ def _cbor_heads(major: np.ndarray, value: np.ndarray, extra: np.ndarray):
 def _chunks(words: list[str], rows) -> list[list]:
     """The word chunks, each [first word, last word, CBOR bytes], of about CHUNK_SIZE."""
     rank, page, units, pos, form = rows
-    total = len(rank)
-    if not total:
+    if not len(rank):
         return []
-    new_word = np.ones(total, dtype=bool)
-    new_word[1:] = rank[1:] != rank[:-1]
-    new_page = new_word.copy()
-    new_page[1:] |= page[1:] != page[:-1]
-    new_group = new_page.copy()
-    new_group[1:] |= units[1:] != units[:-1]
+    first = np.ones(1, dtype=bool)
+    new_word = np.concatenate([first, rank[1:] != rank[:-1]])
+    new_page = new_word | np.concatenate([first, page[1:] != page[:-1]])
+    new_group = new_page | np.concatenate([first, units[1:] != units[:-1]])
     end_page, end_word = np.append(new_page[1:], True), np.append(new_word[1:], True)
-    word_at = np.flatnonzero(new_word)  # first row of each word present
-    entry_at = np.flatnonzero(new_page)
-    # per page entry: its location count; per row: the page gap
-    entry_id = np.cumsum(new_page, dtype=np.int32) - 1
-    entry_locs = np.bincount(entry_id, weights=1 + new_group.astype(np.int64)).astype(np.int64)
-    word_id = np.cumsum(new_word, dtype=np.int32) - 1
-    word_pages = np.bincount(word_id[entry_at], minlength=len(word_at))
-    word_size = np.bincount(word_id[entry_at], weights=entry_locs + 1).astype(np.int64)
-    previous_page = np.zeros(total, dtype=np.int32)
-    previous_page[1:] = page[:-1]
-    previous_page[new_word] = 0
-    delta = np.where(new_group, pos, pos - np.concatenate((np.zeros(1, pos.dtype), pos[:-1])))
-
+    word_at, entry_at = np.flatnonzero(new_word), np.flatnonzero(new_page)
+    entry_id, word_id = np.cumsum(new_page) - 1, np.cumsum(new_word) - 1
+    entry_locs = np.bincount(entry_id, weights=1 + new_group).astype(np.int64)
+    word_pages = np.bincount(word_id[entry_at])
+    word_size = np.bincount(word_id[entry_at], weights=entry_locs + 1)
+    gap = page - np.where(new_word, 0, np.concatenate([[0], page[:-1]]))
+    delta = pos - np.where(new_group, 0, np.concatenate([[0], pos[:-1]]))
     present = [words[i] for i in rank[word_at].tolist()]
     encoded = [w.encode("utf-8") for w in present]
-    # chunk bounds: close a chunk once its size reaches CHUNK_SIZE
+    lens = np.array([len(e) for e in encoded], dtype=np.int64)
     bounds, size = [0], 0
-    for i, s in enumerate(word_size.tolist()):
+    for i, s in enumerate(word_size.tolist()):  # a chunk is closed once it reaches CHUNK_SIZE
         size += s
         if size >= CHUNK_SIZE or i == len(present) - 1:
             bounds.append(i + 1)
             size = 0
-    row_bounds = np.append(word_at, total)
-    slots = 10
+    # a row's CBOR items: its word's [word, text, [pages…]] heads, its page's [gap,
+    # [locations…]] heads, a weight, the position, [] for metadata and [] for variants
     major = np.array([4, 3, 4, 4, 0, 4, 1, 0, 4, 4], dtype=np.uint8)
-    chunks = []
+    row_at, chunks = np.append(word_at, len(rank)), []
     for a, b in pairwise(bounds):
-        r0, r1 = int(row_bounds[a]), int(row_bounds[b])
-        sl = slice(r0, r1)
-        if (form[sl] >= 0).any():  # accented forms: rare, written one word at a time
-            chunks.append([present[a], present[b - 1], _chunk_with_forms(words, rows, r0, r1)])
+        sl = slice(int(row_at[a]), int(row_at[b]))
+        if (form[sl] >= 0).any():  # accented forms: rare, written word by word
+            chunks.append([present[a], present[b - 1], _chunk_with_forms(words, rows, sl)])
             continue
-        nw, np_, ng = new_word[sl], new_page[sl], new_group[sl]
-        wid = word_id[sl]
-        eid = entry_id[sl]
-        lens = np.fromiter((len(encoded[i]) for i in range(a, b)), dtype=np.int64, count=b - a)
-        n, three, nil = r1 - r0, np.full(r1 - r0, 3), np.zeros(r1 - r0, np.int64)
-        gap = page[sl] - previous_page[sl]
-        values = np.stack([three, lens[wid - a], word_pages[wid], three, gap, entry_locs[eid],
-                           units[sl], delta[sl], nil, nil], axis=1)  # fmt: skip
-        active = np.stack([nw, nw, nw, np_, np_, np_, ng, np.ones(n, bool), end_page[sl],
-                           end_word[sl]], axis=1)  # fmt: skip
-        extra = np.zeros((r1 - r0, slots), dtype=np.int64)
-        extra[:, 1] = values[:, 1]
-        flat_active = active.ravel()
-        buf, payload_at = _cbor_heads(
-            np.broadcast_to(major, active.shape).ravel()[flat_active],
-            values.ravel()[flat_active],
-            extra.ravel()[flat_active],
-        )
-        slot_of = np.broadcast_to(np.arange(slots), active.shape).ravel()[flat_active]
+        nw, np_, w, e = new_word[sl], new_page[sl], word_id[sl], entry_id[sl]
+        three, nil = np.full(len(nw), 3), np.zeros(len(nw), dtype=np.int64)
+        values = np.stack([three, lens[w], word_pages[w], three, gap[sl], entry_locs[e],
+                           units[sl], delta[sl], nil, nil], axis=1).ravel()  # fmt: skip
+        active = np.stack([nw, nw, nw, np_, np_, np_, new_group[sl], nil == 0, end_page[sl],
+                           end_word[sl]], axis=1).ravel()  # fmt: skip
+        slot, values = np.tile(np.arange(10), len(nw))[active], values[active]
+        buf, payload = _cbor_heads(major[slot], values, np.where(slot == 1, values, 0))
         raw = bytearray(buf.tobytes())
-        for i, at in zip(range(a, b), payload_at[slot_of == 1].tolist(), strict=True):
-            raw[at : at + len(encoded[i])] = encoded[i]
-        head = b"\x81" + _head(4, b - a)
-        chunks.append([present[a], present[b - 1], head + bytes(raw)])
+        for word, at in zip(encoded[a:b], payload[slot == 1].tolist(), strict=True):
+            raw[at : at + len(word)] = word
+        chunks.append([present[a], present[b - 1], b"\x81" + _head(4, b - a) + bytes(raw)])
     return chunks
 
 
-def _chunk_with_forms(words: list[str], rows, r0: int, r1: int) -> bytes:
+def _chunk_with_forms(words: list[str], rows, sl: slice) -> bytes:
     """One chunk's CBOR built in Python: for the rare chunks with accented forms."""
     entries: dict[int, dict[int, dict[int, list[tuple[int, int]]]]] = {}
-    for r, p, u, x, f in zip(*(a[r0:r1].tolist() for a in rows), strict=True):
+    for r, p, u, x, f in zip(*(a[sl].tolist() for a in rows), strict=True):
         entries.setdefault(r, {}).setdefault(f, {}).setdefault(p, []).append((u, x))
 
     def listed(pages: dict[int, list[tuple[int, int]]]) -> list:
