@@ -70,6 +70,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_config(self, config):
         from . import editions
 
+        from .enrich.tags import quiet_jieba
+
+        quiet_jieba()  # Material's search loads jieba's dictionaries next: no progress lines
         settings = self._settings(config)
         if not settings.hant:
             config.extra["script_switch"] = None
