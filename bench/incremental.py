@@ -66,17 +66,24 @@ def build(proj: Path, *flags: str) -> dict:
 
 
 def add_rule(proj: Path) -> None:
-    """A correction rule that changes one rare word (the first 4-character
-    word of the middle raw file that occurs in no other place of the corpus)."""
-    files = sorted((proj / "corpus").glob("p*.txt"))
-    text = files[len(files) // 3].read_text(encoding="utf-8")
+    """A correction rule that changes one word of one published article: a
+    4-character word of an article from a single raw file that occurs nowhere
+    else in the corpus (the first such, from the middle of the export)."""
+    files = sorted((proj / "corpus").glob("*.txt"))
     everything = "".join(f.read_text(encoding="utf-8") for f in files)
-    for m in re.finditer(r"[\u4e00-\u9fff]{4}", text[len(text) // 2 :]):
-        if everything.count(m.group()) == 1:
-            word = m.group()
+    records = (proj / "docs" / "data" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    word = None
+    for line in records[len(records) // 2 :]:
+        record = json.loads(line)
+        if len(record["sources"]) != 1:
+            continue
+        for m in re.finditer(r"[\u4e00-\u9fff]{4}", record["text"]):
+            if everything.count(m.group()) == 1:
+                word = m.group()
+                break
+        if word:
             break
-    else:
-        word = text[len(text) // 2 : len(text) // 2 + 4]
+    assert word, "no word to correct"
     path = proj / "generator" / "data" / "corrections.yml"
     body = path.read_text(encoding="utf-8")
     path.write_text(body.rstrip("\n") + "\n" + RULE.format(word=word, fixed=word[::-1]), "utf-8")

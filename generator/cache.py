@@ -201,6 +201,18 @@ class Memo:
             self._new[k] = line
         return True, value
 
+    def keep(self, k: bytes) -> bool:
+        """Keep the entry of ``k`` for the next run without decoding its value
+        (the caller has the result from elsewhere); False when there is none."""
+        if k in self._new:
+            return True
+        line = self._old.get(k)
+        if line is None:
+            return False
+        self.hits += 1
+        self._new[k] = line
+        return True
+
     def _drop(self, k: bytes, exc: Exception) -> None:
         """Forget an entry whose value did not decode (a hash-valid line we
         did not write); warns once per memo."""

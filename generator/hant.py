@@ -137,7 +137,7 @@ def mirror(
     out: dict[str, str | Kept] = {}
     counts: Counter[str] = Counter()
     todo: list[tuple[str, bytes, str]] = []  # pages to convert: path, memo key, text
-    records = _Records(memo, config)  # the corpus records to convert
+    records = _Records(memo, config, _last_records(settings, memo, config, previous))
     for path, text in files.items():
         if path.startswith(_KEEP_AS_IS):
             same = isinstance(text, Kept) and previous.get(path) == text.digest
@@ -169,16 +169,69 @@ def mirror(
     return out
 
 
+_CORPUS = "data/corpus.jsonl"
+
+
+class _LastRun:
+    """The corpus files of the last run, both editions, as on disk: the
+    Traditional line of each Simplified line, and the edition's variant counts."""
+
+    def __init__(self, simplified: list[str], traditional: list[str], counts: dict) -> None:
+        self.lines: dict[str, list[str]] = {}  # Simplified line → its Traditional lines
+        for s, t in zip(simplified, traditional, strict=True):
+            self.lines.setdefault(s, []).append(t)
+        self.counts = Counter(counts)
+
+
+def _last_records(settings, memo: cache.Memo, config: str, previous: dict) -> _LastRun | None:
+    """The last run's corpus files, when both are on disk as the manifests say
+    and the memo knows that this code made the Traditional one from the
+    Simplified one (``_pair_key``); else None."""
+    from .publish import digest, read_manifest
+
+    made, shown = read_manifest(settings.docs).get(_CORPUS), previous.get(_CORPUS)
+    if not made or not shown:
+        return None
+    found, counts = memo.lookup(_pair_key(config, made, shown))
+    if not found or not isinstance(counts, dict):
+        return None
+    try:
+        simplified = (settings.docs / _CORPUS).read_bytes()
+        traditional = (settings.docs_hant / _CORPUS).read_bytes()
+    except OSError:
+        return None
+    if digest(simplified) != made or digest(traditional) != shown:
+        return None
+    s_lines = simplified.decode("utf-8").split("\n")
+    t_lines = traditional.decode("utf-8").split("\n")
+    if len(s_lines) != len(t_lines) or s_lines[-1] or t_lines[-1]:
+        return None
+    return _LastRun(s_lines[:-1], t_lines[:-1], counts)
+
+
+def _pair_key(config: str, simplified: str, traditional: str) -> bytes:
+    """Memo key saying: the Traditional corpus file of hash ``traditional`` was
+    made by this code (``cache.key``) and ``config`` from the Simplified one of
+    hash ``simplified``; its value is the file's ``_variant_counts``."""
+    return cache.key("hant-corpus", config, simplified, traditional)
+
+
 class _Records:
     """``export.jsonl(articles, convert)`` made from the Simplified corpus file,
-    converting only records not seen before (each keyed by its line in the
-    Simplified file); ``finish`` also adds each record's ``_variant_counts`` to
-    the edition's counts."""
+    converting only records not seen before; ``finish`` also adds the
+    ``_variant_counts`` of the records to the edition's counts.
 
-    def __init__(self, memo: cache.Memo, config: str) -> None:
-        self.memo, self.config = memo, config
-        self.lines: list[tuple[str, dict[str, int]] | None] | None = None
-        self.keys: list[bytes] = []
+    A record's Traditional line is taken from the last run's Traditional file
+    (``last``: line for line, when that file was made from the last Simplified
+    one by this code), else from the memo (keyed by its Simplified line), else
+    made. With ``last`` the counts are the last run's, less the lines no longer
+    used, plus the others: the same sums, without decoding 10,000 memo entries.
+    """
+
+    def __init__(self, memo: cache.Memo, config: str, last: _LastRun | None = None) -> None:
+        self.memo, self.config, self.last = memo, config, last
+        self.lines: list[tuple[str, dict[str, int] | None] | None] | None = None
+        self.keys: list[bytes | None] = []
         self.todo: list[Article] = []  # articles whose records must be made
         self._todo_at: dict[bytes, int] = {}  # memo key → index in todo
 
@@ -186,8 +239,18 @@ class _Records:
         ordered = sorted(articles, key=export.sort_key)
         simplified = text.split("\n")[: len(ordered)]
         self.lines = []
+        self.simplified = text
+        reuse = self.last.lines if self.last is not None else {}
         for s, a in zip(simplified, ordered, strict=True):
             k = cache.key("hant-record", self.config, s)
+            again = reuse.get(s)
+            if again:
+                line = again.pop()
+                if not self.memo.keep(k):  # (kept for a run without the last files)
+                    self.memo.put(k, (line, _variant_counts(line)))
+                self.keys.append(None)
+                self.lines.append((line, None))  # counted with the last run's
+                continue
             self.keys.append(k)
             found, value = self.memo.lookup(k)
             if not found and k not in self._todo_at:
@@ -198,6 +261,13 @@ class _Records:
     def finish(self, made: list[tuple[str, dict[str, int]]], counts: Counter[str]) -> str:
         out: list[str] = []
         stored: set[bytes] = set()
+        total: Counter[str] = Counter()
+        if self.last is not None:
+            total = self.last.counts
+            for left in self.last.lines.values():  # lines of records no longer made
+                for line in left:
+                    for char, n in _variant_counts(line).items():
+                        total[char] -= n
         for k, value in zip(self.keys, self.lines, strict=True):
             if value is None:
                 value = made[self._todo_at[k]]
@@ -206,8 +276,15 @@ class _Records:
                     self.memo.put(k, value)
             line, found = value
             out.append(line)
-            counts.update(found)
-        return export.join_lines(out)
+            if found is not None:
+                total.update(found)
+        total = Counter({char: n for char, n in total.items() if n > 0})
+        text = export.join_lines(out)
+        pair = _pair_key(self.config, digest_of(self.simplified), digest_of(text))
+        if not self.memo.lookup(pair)[0]:  # (found when nothing changed)
+            self.memo.put(pair, dict(total))
+        counts.update(total)
+        return text
 
 
 def _record(a: Article, config: str) -> tuple[str, dict[str, int]]:
