@@ -6,8 +6,8 @@ plugins. This script makes the day Zensical is ready for the archive a
 measurement: for each corpus it generates the Markdown once
 (``python -m generator build``), then builds the same tree with every engine
 it finds (both editions: ``mkdocs.yml``, then the derived
-``.generator-cache/editions/zh-Hant.yml`` into ``site/zh-Hant/``) and records whether the build worked, its time and peak memory,
-the pages it wrote, the local links that point at nothing, and how many
+``.generator-cache/editions/zh-Hant.yml`` into ``site/zh-Hant/``) and records
+whether the build worked, its time and peak memory, the pages it wrote, the local links that point at nothing, and how many
 search records hold each test query.
 
     python bench/engines.py                       # bundled corpus and 3,000 articles

@@ -69,7 +69,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     @event_priority(100)  # before the search plugin reads its dictionaries
     def on_config(self, config):
         from . import editions
-
         from .enrich.tags import quiet_jieba
 
         quiet_jieba()  # Material's search loads jieba's dictionaries next: no progress lines
@@ -112,6 +111,14 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         log.info("archive: %d articles generated from %s", len(archive.articles), settings.corpus)
         for problem in archive.problems:
             log.info("archive: %s", problem)
+
+    def on_serve(self, server, *, config, builder):
+        """Under ``mkdocs serve``, rebuild on a change of the corpus (``watch:``),
+        not of docs/: the generator writes docs/ during every build, and a watch
+        on it would start a second build after each one."""
+        if self.config.generate and os.environ.get(SKIP_ENV) != "1":
+            server.unwatch(config.docs_dir)
+        return server
 
     @event_priority(-1000)  # last: every other plugin sees the page's own Markdown
     def on_page_markdown(self, markdown, *, page, config, files):
