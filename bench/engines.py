@@ -7,8 +7,9 @@ measurement: for each corpus it generates the Markdown once
 (``python -m generator build``), then builds the same tree with every engine
 it finds (both editions: ``mkdocs.yml``, then the derived
 ``.generator-cache/editions/zh-Hant.yml`` into ``site/zh-Hant/``) and records
-whether the build worked, its time and peak memory, the pages it wrote, the local links that point at nothing, and how many
-search records hold each test query.
+whether the build worked, its time and peak memory, the pages it wrote, the
+local links that point at nothing, and how many search records hold each
+test query.
 
     python bench/engines.py                       # bundled corpus and 3,000 articles
     python bench/engines.py --sizes 0,1000        # 0 = the bundled corpus
