@@ -74,11 +74,9 @@ def available() -> bool:
     """Whether the Pagefind binary (pip ``pagefind[extended]``) can run here."""
     try:
         from pagefind.service import get_executable  # type: ignore[import-not-found]
-    except ImportError:
-        return False
-    try:
+
         return get_executable() is not None
-    except Exception:  # noqa: BLE001 - any failure to locate it means "not available"
+    except Exception:  # noqa: BLE001 - not installed, or any failure to locate it
         return False
 
 
@@ -277,16 +275,19 @@ def probe(probed: list[str], tmp: Path) -> tuple[Path, dict, list, Made]:
     bundle = tmp / "probe"
     line = [*probed, SANITY]
     run_api([{"url": "/probe.html", "content": " ".join(line), "language": LANGUAGE}], bundle)
-    entry, meta = read_bundle(bundle)
-    if meta[1][0][1] != len(line):
-        raise UnknownFormat(f"the probe has {meta[1][0][1]} positions for {len(line)} tokens")
     at: list[list[tuple[str, int, str]]] = [[] for _ in line]
-    for _lo, _hi, name in meta[2]:
-        for word, pages, variants in chunk_words(bundle, name):
-            for form, listed in [("", pages), *((v[0], v[1]) for v in variants)]:
-                for _gap, locs, _meta in listed:
-                    for position, units in located(locs):
-                        at[position].append((word, units, form))
+    try:
+        entry, meta = read_bundle(bundle)
+        if meta[1][0][1] != len(line):
+            raise UnknownFormat(f"the probe has {meta[1][0][1]} positions for {len(line)} tokens")
+        for _lo, _hi, name in meta[2]:
+            for word, pages, variants in chunk_words(bundle, name):
+                for form, listed in [("", pages), *((v[0], v[1]) for v in variants)]:
+                    for _gap, locs, _meta in listed:
+                        for position, units in located(locs):
+                            at[position].append((word, units, form))
+    except (LookupError, TypeError, ValueError, OSError) as exc:  # a layout not 1.5's
+        raise UnknownFormat(f"the probe's bundle is not as expected ({exc!r})") from exc
     if at[-1] != [(SANITY, UNIT, "")]:
         raise UnknownFormat(f"Pagefind indexed {SANITY} as {at[-1]}")
     return bundle, entry, meta, dict(zip(probed, at[:-1], strict=True))
@@ -315,8 +316,8 @@ def write_bundle(recs: list[Record], out: Path, tmp: Path) -> None:
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(bundle, out, ignore=shutil.ignore_patterns("index", "fragment", "*.pf_meta"))
     prune_bundle(out)
-    listed, used = [], set()
     (out / "index").mkdir()
+    listed, used = [], set()
     for (first, last), (_, _, raw) in zip(bounds, chunks, strict=True):
         name = _name(raw, used)
         (out / "index" / f"{name}.pf_index").write_bytes(_pack(raw))
