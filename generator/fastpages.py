@@ -24,7 +24,14 @@ _ANCHOR_ID = re.compile(r"<[^>]*\bid=\"([^\"]*)\"")
 
 
 def stash_html_blocks(markdown: str) -> tuple[str, dict[str, str]]:
-    """``markdown`` with each top-level ``markdown="0"`` HTML block replaced by a key."""
+    """``markdown`` with each top-level ``markdown="0"`` HTML block replaced by a
+    skeleton of the same shape (its first line, a key, its last line; or, for a
+    one-line block, its tags around the key).
+
+    Python-Markdown passes raw HTML through unchanged, and how it spaces the
+    blocks around it depends on their lines, not their content: the skeleton
+    keeps those decisions, and ``restore_html_blocks`` swaps the block back in.
+    """
     blocks: dict[str, str] = {}
     out: list[str] = []
     pos = 0
@@ -35,10 +42,17 @@ def stash_html_blocks(markdown: str) -> tuple[str, dict[str, str]]:
         end = _block_end(markdown, m.end(), tag)
         if end is None:
             continue  # unbalanced: leave it to Markdown
+        block = markdown[m.start() : end]
         key = _STASH_KEY.format(len(blocks))
-        blocks[key] = markdown[m.start() : end]
+        if "\n" in block:
+            skeleton = (
+                f"{block[: block.index(chr(10))]}\n{key}\n{block[block.rindex(chr(10)) + 1 :]}"
+            )
+        else:
+            skeleton = f"{m.group(0)}{key}</{tag}>"
+        blocks[skeleton] = block
         out.append(markdown[pos : m.start()])
-        out.append(f"\n\n{key}\n\n")
+        out.append(skeleton)
         pos = end
     out.append(markdown[pos:])
     return "".join(out), blocks
@@ -59,8 +73,13 @@ def _block_end(text: str, start: int, tag: str) -> int | None:
 
 
 def restore_html_blocks(html: str, blocks: dict[str, str]) -> str:
+    """``html`` with every skeleton (and ``<p>key</p>`` of a converted list) replaced
+    by the block it stands for."""
     if not blocks:
         return html
+    for skeleton, block in blocks.items():
+        if not skeleton.startswith("ARCHIVE"):
+            html = html.replace(skeleton, block, 1)
     return _STASH_P.sub(lambda m: blocks.get(m.group(1), m.group(0)), html)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 
+from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, event_priority
@@ -62,6 +63,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.command = "build"
         self.fast = None
         self.pagefind = False
+        self.bytecode = _MemoryBytecodeCache()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -157,7 +159,13 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         )
 
     def on_env(self, env, *, config, files):
-        """``archive_cached``: a fragment rendered once per key (see main.html)."""
+        """``archive_cached``: a fragment rendered once per key (see main.html).
+
+        The theme's templates are compiled once per process, not once per build
+        (``mkdocs serve`` rebuilds with a new Jinja environment each time): a
+        bytecode cache keyed, as Jinja does, by each template's source checksum.
+        """
+        env.bytecode_cache = self.bytecode
         store: dict[tuple, str] = {}
 
         def archive_cached(*key, caller):
@@ -169,6 +177,21 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
         env.globals["archive_cached"] = archive_cached
         return env
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Jinja's compiled templates, kept in memory for the life of the process."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 _INDEX_PAGES = ("tags/", "cities/", "dates/", "papers/", "topics/")
