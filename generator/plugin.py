@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 
 from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config import base
@@ -202,9 +203,13 @@ def _heads_only(src_uri: str, html: str) -> str:
     without its body (its head: title, paper, date, reporters, tags, places),
     an index page without its link lists (their titles are the articles')."""
     if src_uri.startswith("articles/"):
-        return html.replace(
-            '<div class="archive-body"', '<div class="archive-body" data-search-exclude', 1
-        )
+        head, body, rest = html.partition('<div class="archive-body"')
+        if not body:
+            return html
+        # the body, and the sections after it (related articles …): a heading
+        # marked so leaves its whole section out of Material's index
+        rest = re.sub(r"<(h[2-6])(?=[\s>])", r"<\1 data-search-exclude", rest)
+        return head + '<div class="archive-body" data-search-exclude' + rest
     if src_uri.startswith(_INDEX_PAGES) or src_uri == "index.md":
         return html.replace("<ul>", "<ul data-search-exclude>")
     return html
@@ -213,8 +218,6 @@ def _heads_only(src_uri: str, html: str) -> str:
 def _summary_only(src_uri: str) -> bool:
     """Pages left out of a heads-only offline index: raw sources, reporters, single
     days (their text, names and dates are in the articles' entries)."""
-    import re
-
     return src_uri.startswith(("sources/", "reporters/")) or bool(
         re.match(r"dates/\d{4}-\d{2}-\d{2}\.md$", src_uri)
     )

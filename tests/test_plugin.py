@@ -88,6 +88,8 @@ def test_heads_only_keeps_an_articles_head_and_drops_lists() -> None:
     )
     out = _heads_only("articles/2023/01/x.md", article)
     assert '<div class="archive-body" data-search-exclude markdown="0">' in out
+    related = _heads_only("articles/x.md", article + '<h2 id="r">相关文章</h2><ul><li>a</li></ul>')
+    assert '<h2 data-search-exclude id="r">' in related and "<h1>题</h1>" in related
     assert (
         _heads_only("tags/abc.md", "<h1>t</h1><ul><li>a</li></ul>").count("data-search-exclude")
         == 1
