@@ -73,10 +73,6 @@ class Settings:
     def pagefind_writer(self) -> str:
         return self.archive.pagefind_writer
 
-    @property
-    def pagefind_memory_mb(self) -> int:
-        return self.archive.pagefind_memory_mb
-
 
 def read_config(config_file: Path) -> dict:
     """``mkdocs.yml`` as a dict, read as MkDocs reads it."""
