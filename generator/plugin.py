@@ -48,9 +48,8 @@ class ArchiveConfig(base.Config):
     search = c.Choice(("pagefind", "material"), default="pagefind")  # the served build's
     search_merge = c.ListOfItems(c.Type(dict), default=[])  # other sub-sites' bundles
     pagefind_writer = c.Choice(("archive", "pagefind"), default="archive")
-    pagefind_memory_mb = c.Type(
-        int, default=3000
-    )  # unused since Pagefind indexes in one run; kept so old configs load
+    # unused since Pagefind indexes in one run; kept so that old configs load
+    pagefind_memory_mb = c.Type(int, default=3000)
     generate = c.Type(bool, default=True)  # run the generator on mkdocs build/serve
     fast = c.Type(bool, default=True)  # set generated HTML blocks aside from Markdown
     # set in derived edition configs: the offline index holds heads only (a note says so)
