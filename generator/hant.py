@@ -22,6 +22,7 @@ import yaml
 
 from . import cache, export, resources
 from .model import Article
+from .plugin import DEFAULT_OPENCC, OPENCC_CONFIGS
 from .parallel import shared_map
 from .publish import Kept, digest_of
 
@@ -32,13 +33,13 @@ _PUA = 0xF0000  # supplementary private use area: never in news text
 
 
 @lru_cache(maxsize=8)
-def overrides(config: str = "s2t", path: str | None = None) -> tuple[tuple[str, str], ...]:
+def overrides(config: str = DEFAULT_OPENCC, path: str | None = None) -> tuple[tuple[str, str], ...]:
     """(simplified, traditional) phrase pairs for ``config``, longest first."""
     file = Path(path) if path else DATA / "hant_overrides.yml"
     data = yaml.load(file.read_text(encoding="utf-8"), Loader=YAML_LOADER) or []  # noqa: S506
     pairs = []
     for entry in data:
-        configs = entry.get("configs") or ["s2t", "s2tw", "s2hk", "s2twp", "s2hkp"]
+        configs = entry.get("configs") or list(OPENCC_CONFIGS)
         if config in configs:
             pairs.append((str(entry["simplified"]), str(entry["traditional"])))
     return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
@@ -51,7 +52,7 @@ def _opencc(config: str):
     return opencc.OpenCC(config)
 
 
-def convert_text(text: str, config: str = "s2t") -> str:
+def convert_text(text: str, config: str = DEFAULT_OPENCC) -> str:
     """Simplified → Traditional with OpenCC plus the phrase overrides."""
     pairs = overrides(config)
     slots: list[str] = []
@@ -69,7 +70,7 @@ def convert_text(text: str, config: str = "s2t") -> str:
 LIST_ITEM = "- ["  # an article's line in a list page: the same on every list it is in
 
 
-def convert_page(text: str, config: str = "s2t") -> str:
+def convert_page(text: str, config: str = DEFAULT_OPENCC) -> str:
     """``convert_text`` of a generated page, its list lines converted once per process.
 
     An article's list line recurs on its tag, city, date, paper and topic
@@ -295,7 +296,7 @@ def _record(a: Article, config: str) -> tuple[str, dict[str, int]]:
     return line, _variant_counts(line)
 
 
-def convert_many(texts: list[str], config: str = "s2t") -> dict[str, str]:
+def convert_many(texts: list[str], config: str = DEFAULT_OPENCC) -> dict[str, str]:
     """``convert_text`` of each text, as a dict: the texts without a line break
     in one OpenCC call (a record has ~30 short fields; a call costs more than
     its characters). OpenCC's phrases and the overrides hold no line break, so

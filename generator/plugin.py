@@ -32,6 +32,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 log = logging.getLogger("mkdocs.plugins.archive")
 
 OPENCC_CONFIGS = ("s2t", "s2tw", "s2hk", "s2twp", "s2hkp")
+DEFAULT_OPENCC = "s2t"  # script only: the archive-of-record choice
 SKIP_ENV = "ARCHIVE_SKIP_GENERATE"  # set by the command line: it generated already
 
 
@@ -40,7 +41,7 @@ class ArchiveConfig(base.Config):
 
     corpus = c.Type(str, default="corpus")
     hant = c.Type(bool, default=True)  # build the Traditional-Chinese mirror
-    opencc = c.Choice(OPENCC_CONFIGS, default="s2t")
+    opencc = c.Choice(OPENCC_CONFIGS, default=DEFAULT_OPENCC)
     docs_hant = c.Type(str, default="docs-hant")
     offline_dir = c.Type(str, default="site-offline")
     # articles; above it the offline index holds each article's head, not its body
