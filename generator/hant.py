@@ -22,8 +22,8 @@ import yaml
 
 from . import cache, export, resources
 from .model import Article
-from .plugin import DEFAULT_OPENCC, OPENCC_CONFIGS
 from .parallel import shared_map
+from .plugin import DEFAULT_OPENCC, OPENCC_CONFIGS
 from .publish import Kept, digest_of
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # as enrich.tags
