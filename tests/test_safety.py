@@ -272,7 +272,7 @@ def test_hostile_corpus_builds_every_good_article_and_leaks_nothing(corpus, tmp_
     assert sum("bad\\xff\\xfename.txt" in w for w in warnings) == 1, warnings
     assert sum("longer than 240 bytes" in w for w in warnings) == 1, warnings
     assert len(warnings) == 8
-    sources = sorted(p.name for p in (docs / "sources").iterdir())
+    sources = sorted(p.name for p in (docs / "sources").iterdir() if p.suffix == ".md")
     assert sources == sorted(f"{p.name}.md" for p in pages)
     for folder in (docs, docs.parent / "docs-hant"):
         for path in folder.rglob("*"):
@@ -292,9 +292,11 @@ def test_hostile_corpus_builds_every_good_article_and_leaks_nothing(corpus, tmp_
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A folder a user works in: the corpus, a file, an empty subfolder."""
+    """A folder a user works in: the archive's config, the corpus, a file, an
+    empty subfolder."""
     home = tmp_path / "work"
     shutil.copytree(CORPUS, home / "corpus")
+    shutil.copy2(ROOT / "mkdocs.yml", home / "mkdocs.yml")
     (home / "notes.txt").write_text("mine\n", encoding="utf-8")
     (home / "empty").mkdir()
     os.chmod(home / "empty", 0o700)
@@ -305,13 +307,13 @@ def project(tmp_path: Path) -> Path:
     "docs, why",
     [
         ("", "--docs is empty"),
-        (".", "holds the corpus"),
+        (".", "project folder"),
         ("corpus", "is the corpus"),
         ("corpus/docs", "is the corpus or inside it"),
         ("/", "file-system root"),
         ("notes.txt", "not a folder"),
-        ("..", "holds the corpus"),
-        (str(ROOT), "project folder"),
+        ("..", "holds the project folder"),
+        (str(ROOT), "did not write"),
     ],
 )
 def test_unsafe_docs_folders_are_refused_and_nothing_changes(project, docs, why):
