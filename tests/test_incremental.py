@@ -194,7 +194,8 @@ def test_random_changes_to_the_bundled_corpus_build_as_cold(tmp_path, held_back)
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     pool = sorted(held_back.glob("*.txt"))[:8]
-    done = random_walk(tmp_path, corpus, pool, steps=50, per_step=1, seed=20)
+    # 50 changes, compared with a cold build after every 5 (the suite stays within 15 minutes)
+    done = random_walk(tmp_path, corpus, pool, steps=10, per_step=5, seed=20)
     assert len(done) == 50
     kinds = {d.split()[0] for d in done}
     assert {"delete", "add"} <= kinds and len(kinds) >= 6, kinds
@@ -225,7 +226,7 @@ def test_random_changes_to_a_1000_article_corpus_build_as_cold(tmp_path):
             shutil.move(page.with_suffix(".meta.yml"), pool_dir / f"{page.stem}.meta.yml")
     pool = sorted(pool_dir.glob("*.txt"))
     # 2 workers: the cold builds use both cores, the rebuilds the warm worker
-    done = random_walk(tmp_path, corpus, pool, steps=10, per_step=5, seed=21, workers=2)
+    done = random_walk(tmp_path, corpus, pool, steps=5, per_step=10, seed=21, workers=2)
     assert len(done) == 50
 
 
