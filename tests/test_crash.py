@@ -36,8 +36,8 @@ from generator.settings import CACHE_FOLDER
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-KILLS = 20  # interruptions of `build`
-SITE_KILLS = 3  # interruptions of `site`
+KILLS = 10  # interruptions of `build` (each followed by a whole run)
+SITE_KILLS = 2  # interruptions of `site`
 SEED = 8  # issue 8
 MAX_ATTEMPTS = 3 * KILLS  # a drawn delay may fall after the run ended: draw again
 EPOCH = "1700000000"  # SOURCE_DATE_EPOCH: MkDocs' sitemap dates, so sites compare

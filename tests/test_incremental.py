@@ -226,8 +226,8 @@ def test_random_changes_to_a_1000_article_corpus_build_as_cold(tmp_path):
             shutil.move(page.with_suffix(".meta.yml"), pool_dir / f"{page.stem}.meta.yml")
     pool = sorted(pool_dir.glob("*.txt"))
     # 2 workers: the cold builds use both cores, the rebuilds the warm worker
-    done = random_walk(tmp_path, corpus, pool, steps=5, per_step=10, seed=21, workers=2)
-    assert len(done) == 50
+    done = random_walk(tmp_path, corpus, pool, steps=3, per_step=17, seed=21, workers=2)
+    assert len(done) == 51
 
 
 # --- an edit of the OCR rules ---------------------------------------------------
