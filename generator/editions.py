@@ -232,13 +232,10 @@ def _write_if_changed(path: Path, text: str) -> None:
             return
     except OSError:
         pass
+    from .hant import write_atomically
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomically(path, text)
 
 
 def use_pagefind(config, merge: list) -> None:

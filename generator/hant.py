@@ -484,8 +484,8 @@ def jieba_dictionaries(settings, folder: Path | None = None) -> tuple[Path, Path
                 continue
             word = convert(parts[0])
             seen.setdefault(word, " ".join([word, *parts[1:]]))
-        _write_atomically(target, "\n".join(seen.values()) + "\n")
-    _write_atomically(stamp_file, json.dumps(stamp, ensure_ascii=False, sort_keys=True) + "\n")
+        write_atomically(target, "\n".join(seen.values()) + "\n")
+    write_atomically(stamp_file, json.dumps(stamp, ensure_ascii=False, sort_keys=True) + "\n")
     return targets[0], targets[1]
 
 
@@ -522,7 +522,7 @@ def _read_stamp(path: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _write_atomically(target: Path, text: str) -> None:
+def write_atomically(target: Path, text: str) -> None:
     """Write ``target`` whole or not at all (another run may read it meanwhile)."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
