@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from . import resources
-from .settings import CACHE_FOLDER, Settings, read_config
+from .settings import CACHE_FOLDER, Settings, plugin_entries, read_config
 
 FOLDER = "editions"  # inside CACHE_FOLDER
 EDITIONS = ("zh-Hant", "offline", "zh-Hant-offline")
@@ -51,14 +51,6 @@ OFFLINE_SCOPE = {
 def config_path(settings: Settings, edition: str, folder: Path | None = None) -> Path:
     """Where the derived config of ``edition`` is written (in ``folder``, if given)."""
     return (folder or settings.root / CACHE_FOLDER / FOLDER) / f"{edition}.yml"
-
-
-def _plugins(config: dict) -> list:
-    """``plugins`` as a list of names and one-key mappings."""
-    plugins = config.get("plugins") or []
-    if isinstance(plugins, dict):
-        return [{k: v} for k, v in plugins.items()]
-    return list(plugins)
 
 
 def _set_plugin(plugins: list, name: str, options: dict) -> list:
@@ -105,7 +97,7 @@ def derive(
         theme["custom_dir"] = rel(settings.root / theme["custom_dir"], where)
     config["theme"] = theme
     extra = dict(config.get("extra") or {})
-    plugins = _plugins(config)
+    plugins = plugin_entries(config)
     if hant:
         for key in ("site_name", "site_description", "copyright"):
             if config.get(key):

@@ -91,16 +91,20 @@ def read_config(config_file: Path) -> dict:
         raise ConfigError(f"{config_file}: cannot read settings: {exc}") from None
 
 
+def plugin_entries(config: dict) -> list:
+    """``plugins`` of a config as a list of names and one-key mappings (MkDocs
+    takes a list or a mapping)."""
+    plugins = config.get("plugins") or []
+    if isinstance(plugins, dict):
+        return [{k: v} for k, v in plugins.items()]
+    return list(plugins)
+
+
 def archive_options(config: dict, config_file: Path) -> ArchiveConfig:
     """The ``archive`` plugin's options in ``config`` (defaults when it is not listed)."""
     entry: object = {}
-    plugins = config.get("plugins") or []
-    items = (
-        plugins.items()
-        if isinstance(plugins, dict)
-        else ((next(iter(p.items())) if isinstance(p, dict) else (p, {})) for p in plugins)
-    )
-    for name, options in items:
+    for plugin in plugin_entries(config):
+        name, options = next(iter(plugin.items())) if isinstance(plugin, dict) else (plugin, {})
         if name == "archive":
             entry = options or {}
     options = ArchiveConfig(config_file_path=str(config_file))
